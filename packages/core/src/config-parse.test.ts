@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config-parse.ts';
+import { ConfigError } from './errors.ts';
+
+const valid = `
+redis: redis://127.0.0.1:6379
+pipelines:
+  - name: orders
+    source:
+      kind: postgres
+      url: \${SHOP_URL:-postgres://postgres@127.0.0.1:5432/shop}
+      table: public.orders
+      key: [id]
+      cursor: updated_at
+    destination:
+      kind: postgres
+      url: postgres://postgres@127.0.0.1:5432/warehouse
+      table: public.orders
+    lag: 5s
+`;
+
+function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies defaults and interpolates the environment', () => {
+    const config = parseConfig(valid, { SHOP_URL: 'postgres://u@db:5432/shop' });
+    const pipeline = config.pipelines[0]!;
+    expect(pipeline.source.url).toBe('postgres://u@db:5432/shop');
+    expect(pipeline.lag).toBe(5000);
+    expect(pipeline.batchSize).toBe(5000);
+    expect(pipeline.destination.conflict).toBe('latest-wins');
+    expect(pipeline.onDeadLetter).toBe('block');
+    expect(config.queuePrefix).toBe('syncfleet');
+  });
+
+  it('uses the default when the variable is unset', () => {
+    expect(parseConfig(valid, {}).pipelines[0]!.source.url).toBe('postgres://postgres@127.0.0.1:5432/shop');
+  });
+
+  it('names the path and the fix for a missing key', () => {
+    const problems = problemsOf(valid.replace('      key: [id]\n', ''));
+    expect(problems).toEqual(['pipelines[0].source.key: required — the primary-key columns, e.g. [id]']);
+  });
+
+  it('reports an unset variable without a default', () => {
+    const problems = problemsOf(valid.replace('${SHOP_URL:-postgres://postgres@127.0.0.1:5432/shop}', '${SHOP_URL}'));
+    expect(problems[0]).toMatch(/^pipelines\[0\]\.source\.url: environment variable SHOP_URL is not set/);
+  });
+
+  it('rejects both table and query, bad durations and unknown strategies at once', () => {
+    const text = valid
+      .replace('      table: public.orders\n      key', '      table: public.orders\n      query: select 1\n      key')
+      .replace('lag: 5s', 'lag: soon')
+      .replace('      table: public.orders\n    lag', '      table: public.orders\n      conflict: newest\n    lag');
+    const problems = problemsOf(text);
+    expect(problems).toContain('pipelines[0].source.table: give exactly one of `table` (e.g. public.orders) or `query` (a SELECT that includes the key and cursor columns)');
+    expect(problems.some((p) => p.startsWith('pipelines[0].lag: "soon" is not a duration'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('pipelines[0].destination.conflict: expected one of latest-wins'))).toBe(true);
+  });
+
+  it('rejects duplicate pipeline names and malformed YAML', () => {
+    const doubled = valid + valid.split('pipelines:\n')[1];
+    expect(problemsOf(doubled)).toContain('pipelines[1].name: duplicate pipeline name "orders" — names must be unique');
+    expect(problemsOf('pipelines: [')[0]).toMatch(/^YAML: /);
+  });
+});

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+/**
+ * The YAML configuration contract. Field names are public API: keep them.
+ * Messages follow one pattern, "<what is wrong> — <how to fix it>", because the CLI prints
+ * them next to the path of the offending field.
+ */
+
+function required(what: string, example: string) {
+  return (issue: { input: unknown }) =>
+    issue.input === undefined ? `required — ${what}, e.g. ${example}` : `expected ${what}, e.g. ${example}`;
+}
+
+const identifier = z
+  .string({ error: required('a column name', 'updated_at') })
+  .min(1, 'must not be empty — name a column');
+
+const duration = z
+  .union([z.string(), z.number()], { error: 'expected a duration — e.g. 5s, 500ms, 2m' })
+  .transform((value, ctx) => {
+    try {
+      return parseDuration(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration — write e.g. 5s, 500ms, 2m` });
+      return z.NEVER;
+    }
+  });
+
+const postgresUrl = z
+  .string({ error: required('a PostgreSQL connection URL', 'postgres://postgres@127.0.0.1:5432/shop') })
+  .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// — e.g. postgres://user@host:5432/db');
+
+export const postgresSourceSchema = z
+  .object({
+    kind: z.literal('postgres', { error: 'unsupported source kind — use "postgres"' }),
+    url: postgresUrl,
+    table: z.string().min(1).optional(),
+    query: z.string().min(1).optional(),
+    key: z
+      .array(identifier, { error: required('the primary-key columns', '[id]') })
+      .min(1, 'must name at least one column — list the primary-key columns, e.g. [id]'),
+    cursor: identifier,
+    columns: z.array(identifier).min(1).optional(),
+  })
+  .superRefine((source, ctx) => {
+    if ((source.table === undefined) === (source.query === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['table'],
+        message: 'give exactly one of `table` (e.g. public.orders) or `query` (a SELECT that includes the key and cursor columns)',
+      });
+    }
+    if (source.columns) {
+      for (const column of [source.cursor, ...source.key]) {
+        if (!source.columns.includes(column)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns'],
+            message: `must include "${column}" — the key and cursor columns are always synced`,
+          });
+        }
+      }
+    }
+    if (source.key.includes(source.cursor)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'the cursor must not be a key column — use a change column such as updated_at',
+      });
+    }
+  });
+
+export const conflictStrategies = ['latest-wins', 'source-wins', 'dest-wins', 'merge'] as const;
+export type ConflictStrategy = (typeof conflictStrategies)[number];
+
+export const postgresDestinationSchema = z.object({
+  kind: z.literal('postgres', { error: 'unsupported destination kind — use "postgres"' }),
+  url: postgresUrl,
+  table: z.string({ error: required('the destination table', 'public.orders') }).min(1),
+  conflict: z
+    .enum(conflictStrategies, { error: `expected one of ${conflictStrategies.join(' | ')}` })
+    .default('latest-wins'),
+});
+
+export const retrySchema = z
+  .object({
+    attempts: z.number().int().min(1).max(100).default(5),
+    baseDelay: duration.default(1000),
+    maxDelay: duration.default(60_000),
+  })
+  .default({ attempts: 5, baseDelay: 1000, maxDelay: 60_000 });
+
+export const pipelineSchema = z.object({
+  name: z
+    .string({ error: required('a pipeline name', 'orders') })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'use letters, digits, "-" and "_" only (it names queues and keys), e.g. orders'),
+  source: postgresSourceSchema,
+  destination: postgresDestinationSchema,
+  batchSize: z.number().int().min(1).max(100_000, 'at most 100000 rows — larger batches make huge jobs').default(5000),
+  lag: duration.default(5000),
+  schedule: z.string().min(1).default('*/1 * * * *'),
+  retry: retrySchema,
+  onDeadLetter: z.enum(['block', 'skip'], { error: 'expected block or skip' }).default('block'),
+  maxQuarantineRate: z.number().min(0).max(1).default(0.01),
+});
+
+export const configSchema = z
+  .object({
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// — e.g. redis://127.0.0.1:6379')
+      .default('redis://127.0.0.1:6379'),
+    queuePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, "-" and "_" only')
+      .default('syncfleet'),
+    worker: z
+      .object({
+        concurrency: z.number().int().min(1).max(64).default(2),
+        drainTimeout: duration.default(30_000),
+      })
+      .default({ concurrency: 2, drainTimeout: 30_000 }),
+    metrics: z.object({ port: z.number().int().min(0).max(65535).optional() }).default({}),
+    pipelines: z
+      .array(pipelineSchema, { error: required('a list of pipelines', '[{ name: orders, source: …, destination: … }]') })
+      .min(1, 'define at least one pipeline'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.pipelines.forEach((pipeline, index) => {
+      if (seen.has(pipeline.name)) {
+        ctx.addIssue({ code: 'custom', path: ['pipelines', index, 'name'], message: `duplicate pipeline name "${pipeline.name}" — names must be unique` });
+      }
+      seen.add(pipeline.name);
+    });
+  });
+
+export type SyncfleetConfigInput = z.input<typeof configSchema>;
+export type ResolvedConfig = z.output<typeof configSchema>;
+export type ResolvedPipeline = ResolvedConfig['pipelines'][number];
+export type ResolvedSource = ResolvedPipeline['source'];
+export type ResolvedDestination = ResolvedPipeline['destination'];
