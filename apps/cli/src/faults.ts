@@ -1,0 +1,21 @@
+import type { WriteBatchHooks } from '@syncfleet/connectors';
+import type { ScanHooks } from '@syncfleet/producer';
+
+/**
+ * Fault injection for the crash tests, off unless SYNCFLEET_FAULT is set:
+ *   worker-kill-after-copy          the worker SIGKILLs itself after COPY, before the upsert commits
+ *   producer-kill-after-enqueue=N   the producer SIGKILLs itself after enqueueing batch N of a scan
+ * A real SIGKILL, not an exception: no finally block, no rollback, no goodbye to Redis.
+ */
+function die(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+}
+
+export function faultHooks(env: NodeJS.ProcessEnv = process.env): { write: WriteBatchHooks; scan: ScanHooks } {
+  const fault = env.SYNCFLEET_FAULT ?? '';
+  const write: WriteBatchHooks = fault === 'worker-kill-after-copy' ? { afterCopy: die } : {};
+  const match = /^producer-kill-after-enqueue=(\d+)$/.exec(fault);
+  const scan: ScanHooks = match ? { afterEnqueue: (seq) => (seq >= Number(match[1]) ? die() : undefined) } : {};
+  return { write, scan };
+}

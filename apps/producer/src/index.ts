@@ -1,0 +1,2 @@
+export * from './scan-pipeline.ts';
+export * from './scheduler.ts';

@@ -1,0 +1,63 @@
+import { Cron } from 'croner';
+import type { Logger } from 'pino';
+import type { ResolvedPipeline } from '@syncfleet/core';
+import type { FleetResources } from '@syncfleet/connectors';
+import { scanPipeline, type ScanHooks } from './scan-pipeline.ts';
+
+export interface ProducerOptions {
+  readonly logger: Logger;
+  readonly hooks?: ScanHooks;
+  /** Scan each pipeline once at start, before waiting for its schedule. */
+  readonly scanOnStart?: boolean;
+}
+
+/**
+ * The long-running producer: one cron per pipeline. An overrun tick is skipped (croner's
+ * `protect`), and the Redis scan lock keeps other producer replicas from scanning the same
+ * pipeline at the same time, like a CronJob's `concurrencyPolicy: Forbid`.
+ */
+export class ProducerScheduler {
+  private readonly jobs: Cron[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly abort = new AbortController();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly fleet: FleetResources,
+    private readonly pipelines: readonly ResolvedPipeline[],
+    private readonly options: ProducerOptions,
+  ) {}
+
+  start(): void {
+    for (const pipeline of this.pipelines) {
+      const job = new Cron(pipeline.schedule, { protect: true, catch: false }, () => this.tick(pipeline));
+      this.jobs.push(job);
+      if (this.options.scanOnStart) void this.tick(pipeline);
+    }
+  }
+
+  private tick(pipeline: ResolvedPipeline): Promise<void> {
+    const scan = scanPipeline(this.fleet, pipeline, {
+      logger: this.options.logger,
+      hooks: this.options.hooks,
+      signal: this.abort.signal,
+    })
+      .then((result) => {
+        if (result.status === 'locked') this.options.logger.info({ pipeline: pipeline.name }, 'another producer is scanning; skipped');
+      })
+      .catch((error: unknown) => this.options.logger.error({ err: error, pipeline: pipeline.name }, 'scan failed'));
+    this.inFlight.add(scan);
+    void scan.finally(() => this.inFlight.delete(scan));
+    return scan;
+  }
+
+  /** Stops the schedules, lets running scans stop after their current page, and waits for them. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const job of this.jobs) job.stop();
+      this.abort.abort();
+      await Promise.allSettled([...this.inFlight]);
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,155 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import {
+  classifyFailure,
+  fullJitterDelay,
+  isBatchPayload,
+  type BatchOutcome,
+  type BatchPayload,
+  type ResolvedPipeline,
+} from '@syncfleet/core';
+import {
+  BACKOFF_STRATEGY,
+  batchQueueName,
+  deadLetterEntryOf,
+  recordLedgerEntry,
+  type FleetResources,
+  type WriteBatchHooks,
+} from '@syncfleet/connectors';
+import { BatchTargets } from './batch-target.ts';
+import { checkpointPipeline } from './checkpoint.ts';
+import { processBatch } from './process-batch.ts';
+
+export interface BatchWorkerEvents {
+  readonly onOutcome?: (pipeline: string, outcome: BatchOutcome) => void;
+  readonly onRetry?: (pipeline: string, error: unknown) => void;
+  readonly onDeadLetter?: (pipeline: string, error: unknown) => void;
+}
+
+export interface BatchWorkerOptions extends BatchWorkerEvents {
+  readonly fleet: FleetResources;
+  readonly pipelines: readonly ResolvedPipeline[];
+  readonly concurrency: number;
+  readonly logger: Logger;
+  readonly hooks?: WriteBatchHooks;
+}
+
+/**
+ * The fleet's consumers: one BullMQ worker per pipeline queue, each running `concurrency`
+ * batches at once. A failure is classified: retryable ones go back with full-jitter backoff,
+ * fatal ones and the last attempt go to the dead-letter queue. With `onDeadLetter: skip` the
+ * ledger records the batch as skipped so the watermark may pass it; with `block` it may not.
+ */
+export class BatchWorkers {
+  private readonly workers: Worker<BatchPayload, BatchOutcome, string>[];
+  private readonly targets: BatchTargets;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: BatchWorkerOptions) {
+    this.targets = new BatchTargets(options.fleet);
+    this.workers = options.pipelines.map((pipeline) => this.createWorker(pipeline));
+  }
+
+  private createWorker(pipeline: ResolvedPipeline): Worker<BatchPayload, BatchOutcome, string> {
+    const { fleet, logger } = this.options;
+    const worker = new Worker<BatchPayload, BatchOutcome, string>(
+      batchQueueName(pipeline.name),
+      (job) => this.run(pipeline, job),
+      {
+        connection: fleet.redis,
+        prefix: fleet.prefix,
+        concurrency: this.options.concurrency,
+        // A batch holds a transaction for seconds at most; a worker that stops renewing its
+        // lock for 30 s is dead, and its job goes to another worker.
+        lockDuration: 30_000,
+        maxStalledCount: 5,
+        settings: {
+          backoffStrategy: (attemptsMade: number) => fullJitterDelay(attemptsMade, pipeline.retry),
+        },
+      },
+    );
+    worker.on('error', (error) => logger.error({ err: error, pipeline: pipeline.name }, 'queue connection error'));
+    return worker;
+  }
+
+  private async run(pipeline: ResolvedPipeline, job: Job<BatchPayload, BatchOutcome, string>): Promise<BatchOutcome> {
+    const attempt = job.attemptsMade + 1;
+    const logger = this.options.logger.child({ pipeline: pipeline.name, batch: job.data?.batchId, job: job.id, attempt });
+    try {
+      const outcome = await processBatch({ fleet: this.options.fleet, targets: this.targets, logger, hooks: this.options.hooks }, pipeline, job.data);
+      this.options.onOutcome?.(pipeline.name, outcome);
+      return outcome;
+    } catch (error) {
+      const fatal = classifyFailure(error) === 'fatal';
+      const attempts = job.opts.attempts ?? 1;
+      if (!fatal && attempt < attempts) {
+        logger.warn({ err: error, nextAttempt: attempt + 1 }, 'batch failed, will retry');
+        this.options.onRetry?.(pipeline.name, error);
+        throw error;
+      }
+      await this.deadLetter(pipeline, job, error, attempt, logger);
+      this.options.onDeadLetter?.(pipeline.name, error);
+      throw fatal ? new UnrecoverableError(messageOf(error)) : error;
+    }
+  }
+
+  private async deadLetter(
+    pipeline: ResolvedPipeline,
+    job: Job<BatchPayload, BatchOutcome, string>,
+    error: unknown,
+    attempts: number,
+    logger: Logger,
+  ): Promise<void> {
+    if (!isBatchPayload(job.data)) {
+      logger.error({ err: error }, 'malformed job failed; not dead-lettered');
+      return;
+    }
+    const entry = deadLetterEntryOf(job.data, error, attempts, pipeline.onDeadLetter);
+    await this.options.fleet.deadLetterQueue().add('dead-batch', entry, { jobId: job.data.batchId });
+    logger.error({ err: error, policy: pipeline.onDeadLetter }, 'batch dead-lettered');
+    if (pipeline.onDeadLetter === 'skip') {
+      const destination = await this.options.fleet.pools.destination(pipeline.destination.url);
+      await recordLedgerEntry(destination, job.data, 'skipped', {
+        extracted: job.data.rows.length,
+        loaded: 0,
+        unchanged: 0,
+        quarantined: 0,
+        duplicate: false,
+      });
+      await checkpointPipeline(this.options.fleet, pipeline);
+    }
+  }
+
+  /** Resolves when every worker is connected and waiting for jobs. */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  /**
+   * Stops taking jobs and lets in-flight batches commit. Past `drainTimeoutMs` the remaining
+   * ones are abandoned uncommitted (their transactions roll back when the pools close) and
+   * BullMQ hands them to another worker once their locks expire.
+   */
+  close(drainTimeoutMs = 30_000): Promise<void> {
+    this.closing ??= (async () => {
+      const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), drainTimeoutMs);
+      });
+      const result = await Promise.race([graceful.then(() => 'drained' as const), timedOut]);
+      clearTimeout(timer);
+      if (result === 'timeout') {
+        this.options.logger.warn({ drainTimeoutMs }, 'drain timed out; abandoning in-flight batches uncommitted');
+        await Promise.all(this.workers.map((worker) => worker.close(true)));
+      }
+    })();
+    return this.closing;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { BACKOFF_STRATEGY };

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { SyncfleetError, isBatchPayload, type BatchOutcome, type ResolvedPipeline } from '@syncfleet/core';
+import { writeBatch, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
+import type { BatchTargets } from './batch-target.ts';
+import { checkpointPipeline } from './checkpoint.ts';
+
+export interface ProcessBatchContext {
+  readonly fleet: FleetResources;
+  readonly targets: BatchTargets;
+  readonly logger: Logger;
+  readonly hooks?: WriteBatchHooks;
+}
+
+/** Validates a job's payload, writes the batch in one transaction, then advances the checkpoint. */
+export async function processBatch(context: ProcessBatchContext, pipeline: ResolvedPipeline, data: unknown): Promise<BatchOutcome> {
+  if (!isBatchPayload(data) || data.pipeline !== pipeline.name) {
+    throw new SyncfleetError('BATCH_INVALID', `job payload is not a ${pipeline.name} batch`, {
+      hint: 'the job was not enqueued by a Syncfleet producer of this version; remove it from the queue',
+    });
+  }
+  const target = await context.targets.get(pipeline);
+  const destination = await context.fleet.pools.destination(pipeline.destination.url);
+  const startedAt = performance.now();
+  const outcome = await writeBatch(destination, data, target, context.hooks);
+  const loadedAt = performance.now();
+  const advance = await checkpointPipeline(context.fleet, pipeline);
+  context.logger.info(
+    {
+      ...outcome,
+      seq: data.seq,
+      loadMs: Math.round(loadedAt - startedAt),
+      checkpointMs: Math.round(performance.now() - loadedAt),
+      watermarkAdvanced: advance.advanced,
+    },
+    outcome.duplicate ? 'batch already committed' : 'batch committed',
+  );
+  return outcome;
+}

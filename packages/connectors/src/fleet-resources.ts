@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+import type { ResolvedConfig } from '@syncfleet/core';
+import { PoolRegistry } from './postgres/pool-registry.ts';
+import { createRedis } from './redis/connection.ts';
+import { Queue } from 'bullmq';
+import { DEAD_LETTER_QUEUE, createBatchQueue, type BatchQueue } from './queue/batch-queue.ts';
+import type { DeadLetterEntry } from './queue/dead-letter.ts';
+
+/**
+ * The connections one Syncfleet process holds: one Redis client, one pool per database, one
+ * queue handle per pipeline. Closing is idempotent and happens in dependency order.
+ */
+export class FleetResources {
+  readonly redis: Redis;
+  readonly pools: PoolRegistry;
+  private readonly queues = new Map<string, BatchQueue>();
+  private deadLetters: Queue<DeadLetterEntry> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(readonly config: ResolvedConfig, options: { poolSize?: number; applicationName?: string } = {}) {
+    this.redis = createRedis(config.redis);
+    this.pools = new PoolRegistry({ max: options.poolSize ?? 4, applicationName: options.applicationName ?? 'syncfleet' });
+  }
+
+  get prefix(): string {
+    return this.config.queuePrefix;
+  }
+
+  queue(pipeline: string): BatchQueue {
+    let queue = this.queues.get(pipeline);
+    if (!queue) {
+      queue = createBatchQueue(this.redis, this.prefix, pipeline);
+      this.queues.set(pipeline, queue);
+    }
+    return queue;
+  }
+
+  /** The fleet's dead-letter queue: no worker consumes it; operators list, replay or purge. */
+  deadLetterQueue(): Queue<DeadLetterEntry> {
+    this.deadLetters ??= new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE, { connection: this.redis, prefix: this.prefix });
+    return this.deadLetters;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.queues.values(), ...(this.deadLetters ? [this.deadLetters] : [])].map((queue) => queue.close()));
+      await this.pools.close();
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    })();
+    return this.closing;
+  }
+}

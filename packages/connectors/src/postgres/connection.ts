@@ -1,0 +1,45 @@
+import pg from 'pg';
+
+/**
+ * Every value arrives exactly as Postgres printed it. node-postgres would otherwise turn
+ * timestamps into JS Dates (milliseconds only) and could turn numbers into doubles; text is
+ * exact, and COPY text format reads it back unchanged.
+ */
+const identity = (value: string): string => value;
+export const rawTextTypes = { getTypeParser: () => identity } as unknown as pg.CustomTypesConfig;
+
+/**
+ * Session settings fix every text form that depends on them, so the producer's and the
+ * worker's sessions print and parse values the same way whatever the server defaults are.
+ */
+const SESSION_OPTIONS = [
+  '-c TimeZone=UTC',
+  '-c DateStyle=ISO,MDY',
+  '-c IntervalStyle=postgres',
+  '-c extra_float_digits=3',
+  '-c bytea_output=hex',
+].join(' ');
+
+export interface PoolOptions {
+  readonly max?: number;
+  readonly applicationName?: string;
+  readonly connectionTimeoutMillis?: number;
+}
+
+export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: rawTextTypes,
+    options: SESSION_OPTIONS,
+    max: options.max ?? 4,
+    application_name: options.applicationName ?? 'syncfleet',
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away emits 'error' on the pool; without a listener that
+  // kills the process. The next checkout gets a fresh connection, so there is nothing to do.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;

@@ -1,0 +1,179 @@
+import { Readable } from 'node:stream';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { BatchOutcome, BatchPayload, BatchRow, ConflictStrategy } from '@syncfleet/core';
+import { isRowLevelFailure } from '@syncfleet/core';
+import { copyTextChunks } from './copy-text.ts';
+import { quoteIdent, quoteQualified } from './identifiers.ts';
+import { buildUpsertSql } from './upsert-sql.ts';
+
+export interface BatchTarget {
+  readonly table: string;
+  readonly key: readonly string[];
+  readonly cursor: string;
+  readonly conflict: ConflictStrategy;
+  /** Columns compared as text because their type has no equality operator. */
+  readonly textCompared: ReadonlySet<string>;
+}
+
+export interface WriteBatchHooks {
+  /** Fault injection for crash tests: runs after the first COPY, before the upsert and commit. */
+  readonly afterCopy?: () => void | Promise<void>;
+}
+
+const STAGE = 'sf_stage';
+
+/**
+ * Writes one batch in one transaction: stage rows with COPY, upsert them, record the ledger
+ * entry. Either all of it commits or none, so a crash at any point leaves the batch either
+ * fully applied and recorded, or not at all; a re-run of a recorded batch does nothing.
+ *
+ * Rows the destination rejects one by one (NOT NULL, CHECK, bad encoding, out of range) are
+ * found by bisecting under savepoints and quarantined in the same transaction; the happy path
+ * pays one savepoint, never a per-row round trip.
+ */
+export async function writeBatch(
+  pool: pg.Pool,
+  payload: BatchPayload,
+  target: BatchTarget,
+  hooks: WriteBatchHooks = {},
+): Promise<BatchOutcome> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    // Twin deliveries of one batch (a stalled job re-run while the first still runs) queue here
+    // instead of racing; the second then finds the ledger entry and does nothing.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syncfleet:batch:${payload.batchId}`]);
+    const seen = await client.query('SELECT 1 FROM syncfleet.ledger WHERE pipeline = $1 AND batch_id = $2', [
+      payload.pipeline,
+      payload.batchId,
+    ]);
+    if (seen.rowCount! > 0) {
+      await client.query('COMMIT');
+      return { extracted: payload.rows.length, loaded: 0, unchanged: 0, quarantined: 0, duplicate: true };
+    }
+
+    const table = quoteQualified(target.table);
+    const columns = payload.columns.map(quoteIdent).join(', ');
+    await client.query(`CREATE TEMP TABLE ${STAGE} ON COMMIT DROP AS SELECT ${columns} FROM ${table} WITH NO DATA`);
+    const upsertSql = buildUpsertSql({
+      table,
+      stage: STAGE,
+      columns: payload.columns,
+      key: target.key,
+      cursor: target.cursor,
+      conflict: target.conflict,
+      textCompared: target.textCompared,
+    });
+
+    const quarantined: { row: BatchRow; error: pg.DatabaseError }[] = [];
+    let loaded = 0;
+    let first = true;
+    const load = async (rows: readonly BatchRow[]): Promise<void> => {
+      await client.query('SAVEPOINT sf_rows');
+      try {
+        if (!first) await client.query(`TRUNCATE ${STAGE}`);
+        await streamPipeline(
+          Readable.from(copyTextChunks(rows)),
+          client.query(copyFrom(`COPY ${STAGE} (${columns}) FROM STDIN`)),
+        );
+        if (first) {
+          first = false;
+          await hooks.afterCopy?.();
+        }
+        const result = await client.query(upsertSql);
+        loaded += result.rowCount ?? 0;
+        await client.query('RELEASE SAVEPOINT sf_rows');
+      } catch (error) {
+        first = false;
+        if (!isRowLevelFailure(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT sf_rows');
+        await client.query('RELEASE SAVEPOINT sf_rows');
+        if (rows.length === 1) {
+          quarantined.push({ row: rows[0]!, error: error as pg.DatabaseError });
+          return;
+        }
+        const middle = Math.ceil(rows.length / 2);
+        await load(rows.slice(0, middle));
+        await load(rows.slice(middle));
+      }
+    };
+    await load(payload.rows);
+
+    if (quarantined.length > 0) await recordQuarantine(client, payload, target, quarantined);
+    const outcome: BatchOutcome = {
+      extracted: payload.rows.length,
+      loaded,
+      unchanged: payload.rows.length - loaded - quarantined.length,
+      quarantined: quarantined.length,
+      duplicate: false,
+    };
+    await recordLedgerEntry(client, payload, 'committed', outcome);
+    await client.query('COMMIT');
+    return outcome;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // the connection itself failed; do not return it to the pool
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function recordQuarantine(
+  client: pg.PoolClient,
+  payload: BatchPayload,
+  target: BatchTarget,
+  rejected: readonly { row: BatchRow; error: pg.DatabaseError }[],
+): Promise<void> {
+  const keyPositions = target.key.map((column) => payload.columns.indexOf(column));
+  for (const { row, error } of rejected) {
+    const record = Object.fromEntries(payload.columns.map((column, index) => [column, row[index] ?? null]));
+    const key = keyPositions.map((position) => row[position] ?? null);
+    await client.query(
+      `INSERT INTO syncfleet.quarantine (pipeline, batch_id, row_key, payload, error, sqlstate)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pipeline, batch_id, row_key) DO NOTHING`,
+      [payload.pipeline, payload.batchId, JSON.stringify(key), JSON.stringify(record), describeDatabaseError(error), error.code ?? null],
+    );
+  }
+}
+
+export async function recordLedgerEntry(
+  client: pg.PoolClient | pg.Pool,
+  payload: BatchPayload,
+  status: 'committed' | 'skipped',
+  outcome: BatchOutcome,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO syncfleet.ledger
+       (pipeline, batch_id, scan_id, seq, lo, hi, content_hash, status, extracted, loaded, unchanged, quarantined)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (pipeline, batch_id) DO NOTHING`,
+    [
+      payload.pipeline,
+      payload.batchId,
+      payload.scanId,
+      payload.seq,
+      payload.lo,
+      payload.hi,
+      payload.contentHash,
+      status,
+      outcome.extracted,
+      outcome.loaded,
+      outcome.unchanged,
+      outcome.quarantined,
+    ],
+  );
+}
+
+function describeDatabaseError(error: pg.DatabaseError): string {
+  const parts = [error.message];
+  if (error.column) parts.push(`column ${error.column}`);
+  if (error.detail) parts.push(error.detail);
+  return parts.join(' — ');
+}
