@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.ts';
+import { FleetResources } from '@syncfleet/connectors';
+import { ProducerScheduler, scanPipeline } from '@syncfleet/producer';
+import { loadConfig, selectPipelines } from '../load-config.ts';
+import { createLogger } from '../logger.ts';
+import { faultHooks } from '../faults.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+import { EXIT_PIPELINE_FAILED, describeError } from '../exit-codes.ts';
+
+export function registerProducerCommand(program: Command, cli: CliContext): void {
+  program
+    .command('producer')
+    .description("scan each pipeline's source on its schedule and enqueue batches")
+    .option('--once', 'scan every pipeline once, then exit')
+    .option('--pipeline <name>', 'only this pipeline')
+    .action(async (options: { once?: boolean; pipeline?: string }) => {
+      const config = await loadConfig(cli.globals().config);
+      const pipelines = selectPipelines(config, options.pipeline);
+      const logger = createLogger(cli.globals().logLevel);
+      const fleet = new FleetResources(config, { applicationName: 'syncfleet-producer' });
+      const hooks = faultHooks().scan;
+      if (options.once) {
+        try {
+          let failed = false;
+          for (const pipeline of pipelines) {
+            try {
+              const result = await scanPipeline(fleet, pipeline, { logger, hooks });
+              process.stdout.write(
+                result.status === 'locked'
+                  ? `${pipeline.name} skipped: another producer holds the scan lock\n`
+                  : `${pipeline.name} enqueued batches=${result.batches} rows=${result.rows}\n`,
+              );
+            } catch (error) {
+              failed = true;
+              logger.error({ err: error, pipeline: pipeline.name }, 'scan failed');
+              process.stderr.write(`${pipeline.name} scan failed: ${describeError(error)}\n`);
+            }
+          }
+          process.exitCode = failed ? EXIT_PIPELINE_FAILED : 0;
+        } finally {
+          await fleet.close();
+        }
+        return;
+      }
+      const scheduler = new ProducerScheduler(fleet, pipelines, { logger, hooks, scanOnStart: true });
+      await new Promise<void>((resolve) => {
+        onShutdownSignal(logger, async () => {
+          await scheduler.close();
+          await fleet.close();
+          resolve();
+        });
+        scheduler.start();
+        logger.info({ pipelines: pipelines.map((p) => p.name) }, 'producer started');
+      });
+    });
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.ts';
+import { FleetResources } from '@syncfleet/connectors';
+import { BatchWorkers } from '@syncfleet/worker';
+import { loadConfig, selectPipelines } from '../load-config.ts';
+import { createLogger } from '../logger.ts';
+import { faultHooks } from '../faults.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+import { positiveInt } from '../options.ts';
+
+export function registerWorkerCommand(program: Command, cli: CliContext): void {
+  program
+    .command('worker')
+    .description('process batches until SIGTERM, then drain and exit 0')
+    .option('--concurrency <n>', 'batches in flight per pipeline', positiveInt)
+    .option('--pipeline <name>', 'only this pipeline')
+    .action(async (options: { concurrency?: number; pipeline?: string }) => {
+      const config = await loadConfig(cli.globals().config);
+      const pipelines = selectPipelines(config, options.pipeline);
+      const logger = createLogger(cli.globals().logLevel);
+      const concurrency = options.concurrency ?? config.worker.concurrency;
+      const fleet = new FleetResources(config, { applicationName: 'syncfleet-worker', poolSize: concurrency + 1 });
+      const workers = new BatchWorkers({ fleet, pipelines, concurrency, logger, hooks: faultHooks().write });
+      await new Promise<void>((resolve) => {
+        onShutdownSignal(logger, async () => {
+          await workers.close(config.worker.drainTimeout);
+          await fleet.close();
+          logger.info('worker stopped');
+          resolve();
+        });
+        void workers.ready().then(() => logger.info({ pipelines: pipelines.map((p) => p.name), concurrency }, 'worker ready'));
+      });
+    });
+}

@@ -1,0 +1,38 @@
+import { formatSummaryLine, type ResolvedConfig } from '@syncfleet/core';
+import { FleetResources } from '@syncfleet/connectors';
+import { createLogger } from './logger.ts';
+import { faultHooks } from './faults.ts';
+import { onShutdownSignal } from './shutdown.ts';
+import { runOnce, type PipelineRunResult } from './run-once.ts';
+
+export async function runWithConfig(
+  config: ResolvedConfig,
+  pipelines: ResolvedConfig['pipelines'],
+  concurrency: number,
+  logLevel: string,
+  fresh = false,
+): Promise<PipelineRunResult[]> {
+  const logger = createLogger(logLevel);
+  const fleet = new FleetResources(config, { applicationName: 'syncfleet-run', poolSize: concurrency + 2 });
+  try {
+    if (fresh) await wipeQueues(fleet, pipelines);
+    const controller = new AbortController();
+    const signal = onShutdownSignal(logger, async () => controller.abort());
+    const results = await runOnce({ fleet, config, pipelines, concurrency, logger, hooks: faultHooks(), signal });
+    for (const result of results) {
+      process.stdout.write(`${formatSummaryLine(result.pipeline, result.counters, result.watermark, result.elapsedMs)}\n`);
+      if (result.error) process.stderr.write(`${result.pipeline} failed: ${result.error}\n`);
+    }
+    return results;
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** The demo recreates its databases, so jobs left in its queues by an earlier demo are stale. */
+async function wipeQueues(fleet: FleetResources, pipelines: ResolvedConfig['pipelines']): Promise<void> {
+  for (const pipeline of pipelines) await fleet.queue(pipeline.name).obliterate({ force: true });
+  await fleet.deadLetterQueue().obliterate({ force: true });
+  const keys = await fleet.redis.keys(`${fleet.prefix}:_syncfleet:*`);
+  if (keys.length > 0) await fleet.redis.del(...keys);
+}
