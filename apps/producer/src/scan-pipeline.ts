@@ -34,8 +34,6 @@ export interface ScanHooks {
 export interface ScanOptions {
   readonly logger: Logger;
   readonly hooks?: ScanHooks;
-  /** Pause while the pipeline's queue holds more unfinished batches than this. */
-  readonly maxPendingBatches?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -51,8 +49,6 @@ export type ScanResult =
       readonly jobIds: string[];
     };
 
-const SCAN_LOCK_TTL_MS = 60_000;
-
 /**
  * One scan of a pipeline's source: from where enqueueing stopped (the frontier) or, when no
  * batch is in flight, from the committed watermark, up to `now() − lag`; every page becomes a
@@ -64,7 +60,7 @@ const SCAN_LOCK_TTL_MS = 60_000;
  * or a purged job costs re-work (idempotent upserts), never rows.
  */
 export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipeline, options: ScanOptions): Promise<ScanResult> {
-  const lock = await RedisLock.tryAcquire(fleet.redis, scanLockKey(fleet.prefix, pipeline.name), SCAN_LOCK_TTL_MS);
+  const lock = await RedisLock.tryAcquire(fleet.redis, scanLockKey(fleet.prefix, pipeline.name), fleet.config.producer.scanLockTtl);
   if (!lock) return { status: 'locked' };
   const log = options.logger.child({ pipeline: pipeline.name });
   try {
@@ -123,7 +119,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
         columns: columnNames,
         rows: page.rows,
       };
-      await waitForRoom(queue, options);
+      await waitForRoom(fleet, queue, lock, options);
       // An id that exists in any state makes this a no-op: the re-enqueue of an unchanged batch.
       await queue.add('batch', payload, batchJobOptions(pipeline, batchId));
       jobIds.push(batchId);
@@ -142,10 +138,11 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
   }
 }
 
-async function waitForRoom(queue: ReturnType<FleetResources['queue']>, options: ScanOptions): Promise<void> {
-  const limit = options.maxPendingBatches ?? 200;
+async function waitForRoom(fleet: FleetResources, queue: ReturnType<FleetResources['queue']>, lock: RedisLock, options: ScanOptions): Promise<void> {
+  const limit = fleet.config.producer.maxPendingBatches;
   for (let pause = 50; (await pendingJobCount(queue)) >= limit; pause = Math.min(pause * 2, 1000)) {
     if (options.signal?.aborted) return;
     await new Promise((resolve) => setTimeout(resolve, pause));
+    await lock.extend(); // a scan held up by a slow fleet is still alive
   }
 }

@@ -60,8 +60,9 @@ export class BatchWorkers {
         prefix: fleet.prefix,
         concurrency: this.options.concurrency,
         // A batch holds a transaction for seconds at most; a worker that stops renewing its
-        // lock for 30 s is dead, and its job goes to another worker.
-        lockDuration: 30_000,
+        // lock for lockDuration is dead, and its job goes to another worker.
+        lockDuration: fleet.config.worker.lockDuration,
+        stalledInterval: fleet.config.worker.lockDuration,
         maxStalledCount: 5,
         settings: {
           backoffStrategy: (attemptsMade: number) => fullJitterDelay(attemptsMade, pipeline.retry),

@@ -31,57 +31,141 @@ const postgresUrl = z
   .string({ error: required('a PostgreSQL connection URL', 'postgres://postgres@127.0.0.1:5432/shop') })
   .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// — e.g. postgres://user@host:5432/db');
 
+/** Key, cursor and column checks every keyset-scanned source shares. */
+function checkKeysetColumns(
+  source: { key: string[]; cursor: string; columns?: string[] | undefined },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (source.columns) {
+    for (const column of [source.cursor, ...source.key]) {
+      if (!source.columns.includes(column)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns'],
+          message: `must include "${column}" — the key and cursor columns are always synced`,
+        });
+      }
+    }
+  }
+  if (source.key.includes(source.cursor)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cursor'],
+      message: 'the cursor must not be a key column — use a change column such as updated_at',
+    });
+  }
+}
+
+function checkTableOrQuery(source: { table?: string | undefined; query?: string | undefined }, ctx: z.core.$RefinementCtx): void {
+  if ((source.table === undefined) === (source.query === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['table'],
+      message: 'give exactly one of `table` (e.g. public.orders) or `query` (a SELECT that includes the key and cursor columns)',
+    });
+  }
+}
+
+const keysetFields = {
+  key: z
+    .array(identifier, { error: required('the primary-key columns', '[id]') })
+    .min(1, 'must name at least one column — list the primary-key columns, e.g. [id]'),
+  cursor: identifier,
+  columns: z.array(identifier).min(1).optional(),
+};
+
 export const postgresSourceSchema = z
   .object({
-    kind: z.literal('postgres', { error: 'unsupported source kind — use "postgres"' }),
+    kind: z.literal('postgres'),
     url: postgresUrl,
     table: z.string().min(1).optional(),
     query: z.string().min(1).optional(),
-    key: z
-      .array(identifier, { error: required('the primary-key columns', '[id]') })
-      .min(1, 'must name at least one column — list the primary-key columns, e.g. [id]'),
-    cursor: identifier,
-    columns: z.array(identifier).min(1).optional(),
+    ...keysetFields,
   })
   .superRefine((source, ctx) => {
-    if ((source.table === undefined) === (source.query === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['table'],
-        message: 'give exactly one of `table` (e.g. public.orders) or `query` (a SELECT that includes the key and cursor columns)',
-      });
-    }
-    if (source.columns) {
-      for (const column of [source.cursor, ...source.key]) {
-        if (!source.columns.includes(column)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns'],
-            message: `must include "${column}" — the key and cursor columns are always synced`,
-          });
-        }
-      }
-    }
-    if (source.key.includes(source.cursor)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cursor'],
-        message: 'the cursor must not be a key column — use a change column such as updated_at',
-      });
-    }
+    checkTableOrQuery(source, ctx);
+    checkKeysetColumns(source, ctx);
   });
+
+const mysqlUrl = z
+  .string({ error: required('a MySQL/MariaDB connection URL', 'mysql://root@127.0.0.1:3306/shop') })
+  .regex(/^(mysql|mariadb):\/\//, 'must start with mysql:// — e.g. mysql://user@host:3306/db');
+
+/** MySQL and MariaDB speak one protocol; `mariadb` is accepted as a synonym. */
+const mysqlKind = z.enum(['mysql', 'mariadb']);
+
+export const mysqlSourceSchema = z
+  .object({
+    kind: mysqlKind,
+    url: mysqlUrl,
+    table: z.string().min(1).optional(),
+    query: z.string().min(1).optional(),
+    ...keysetFields,
+  })
+  .superRefine((source, ctx) => {
+    checkTableOrQuery(source, ctx);
+    checkKeysetColumns(source, ctx);
+  });
+
+const modulePath = z
+  .string({ error: required('the path of a TypeScript module', './connectors/crm.ts') })
+  .min(1, 'must not be empty — e.g. ./connectors/crm.ts');
+
+/** A connector written by the user: a module exporting `createSource`/`createSink` (see README). */
+export const moduleSourceSchema = z
+  .object({
+    kind: z.literal('module'),
+    path: modulePath,
+    options: z.record(z.string(), z.unknown()).default({}),
+    ...keysetFields,
+  })
+  .superRefine(checkKeysetColumns);
+
+const sourceKinds = ['postgres', 'mysql', 'mariadb', 'module'] as const;
+
+export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, moduleSourceSchema], {
+  error: `unsupported source kind — use one of ${sourceKinds.join(' | ')}`,
+});
 
 export const conflictStrategies = ['latest-wins', 'source-wins', 'dest-wins', 'merge'] as const;
 export type ConflictStrategy = (typeof conflictStrategies)[number];
 
+const conflict = z
+  .enum(conflictStrategies, { error: `expected one of ${conflictStrategies.join(' | ')}` })
+  .default('latest-wins');
+
 export const postgresDestinationSchema = z.object({
-  kind: z.literal('postgres', { error: 'unsupported destination kind — use "postgres"' }),
+  kind: z.literal('postgres'),
   url: postgresUrl,
   table: z.string({ error: required('the destination table', 'public.orders') }).min(1),
-  conflict: z
-    .enum(conflictStrategies, { error: `expected one of ${conflictStrategies.join(' | ')}` })
-    .default('latest-wins'),
+  conflict,
 });
+
+export const mysqlDestinationSchema = z.object({
+  kind: mysqlKind,
+  url: mysqlUrl,
+  table: z.string({ error: required('the destination table', 'orders') }).min(1),
+  conflict,
+});
+
+/**
+ * A user's sink. Its ledger and watermark live in `state`, a PostgreSQL database, because a
+ * module cannot be assumed to offer transactions: the sink must then be idempotent itself.
+ */
+export const moduleDestinationSchema = z.object({
+  kind: z.literal('module'),
+  path: modulePath,
+  options: z.record(z.string(), z.unknown()).default({}),
+  state: postgresUrl,
+});
+
+const destinationKinds = ['postgres', 'mysql', 'mariadb', 'module'] as const;
+
+export const destinationSchema = z.discriminatedUnion(
+  'kind',
+  [postgresDestinationSchema, mysqlDestinationSchema, moduleDestinationSchema],
+  { error: `unsupported destination kind — use one of ${destinationKinds.join(' | ')}` },
+);
 
 export const retrySchema = z
   .object({
@@ -95,8 +179,10 @@ export const pipelineSchema = z.object({
   name: z
     .string({ error: required('a pipeline name', 'orders') })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'use letters, digits, "-" and "_" only (it names queues and keys), e.g. orders'),
-  source: postgresSourceSchema,
-  destination: postgresDestinationSchema,
+  source: sourceSchema,
+  destination: destinationSchema,
+  /** A module exporting a zod `schema` for the raw row and a pure `map(raw)`; see README. */
+  transform: z.string().min(1, 'must not be empty — e.g. ./transforms/orders.ts').optional(),
   batchSize: z.number().int().min(1).max(100_000, 'at most 100000 rows — larger batches make huge jobs').default(5000),
   lag: duration.default(5000),
   schedule: z.string().min(1).default('*/1 * * * *'),
@@ -119,8 +205,19 @@ export const configSchema = z
       .object({
         concurrency: z.number().int().min(1).max(64).default(2),
         drainTimeout: duration.default(30_000),
+        // How long a batch stays claimed by a worker that stopped renewing it (crashed, frozen)
+        // before another worker takes it over.
+        lockDuration: duration.default(30_000),
       })
-      .default({ concurrency: 2, drainTimeout: 30_000 }),
+      .default({ concurrency: 2, drainTimeout: 30_000, lockDuration: 30_000 }),
+    producer: z
+      .object({
+        // A producer that dies mid-scan holds the pipeline's scan lock this long at most.
+        scanLockTtl: duration.default(30_000),
+        // Scanning pauses while a pipeline's queue holds this many unfinished batches.
+        maxPendingBatches: z.number().int().min(1).default(200),
+      })
+      .default({ scanLockTtl: 30_000, maxPendingBatches: 200 }),
     metrics: z.object({ port: z.number().int().min(0).max(65535).optional() }).default({}),
     pipelines: z
       .array(pipelineSchema, { error: required('a list of pipelines', '[{ name: orders, source: …, destination: … }]') })
@@ -141,3 +238,9 @@ export type ResolvedConfig = z.output<typeof configSchema>;
 export type ResolvedPipeline = ResolvedConfig['pipelines'][number];
 export type ResolvedSource = ResolvedPipeline['source'];
 export type ResolvedDestination = ResolvedPipeline['destination'];
+export type PostgresSourceConfig = z.output<typeof postgresSourceSchema>;
+export type MysqlSourceConfig = z.output<typeof mysqlSourceSchema>;
+export type ModuleSourceConfig = z.output<typeof moduleSourceSchema>;
+export type PostgresDestinationConfig = z.output<typeof postgresDestinationSchema>;
+export type MysqlDestinationConfig = z.output<typeof mysqlDestinationSchema>;
+export type ModuleDestinationConfig = z.output<typeof moduleDestinationSchema>;
