@@ -10,3 +10,4 @@ export * from './watermark-chain.ts';
 export * from './retry-policy.ts';
 export * from './backoff.ts';
 export * from './run-summary.ts';
+export * from './secret-mask.ts';
