@@ -8,6 +8,7 @@ import {
 } from '@syncfleet/core';
 import { closeRun, openRun, pendingJobCount, readWatermark, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
 import { scanPipeline, type ScanHooks } from '@syncfleet/producer';
+import { describeError } from './exit-codes.ts';
 import { BatchWorkers, checkpointPipeline } from '@syncfleet/worker';
 
 export interface PipelineRunResult {
@@ -98,5 +99,5 @@ async function waitUntilIdle(fleet: FleetResources, pipeline: ResolvedPipeline, 
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
