@@ -8,6 +8,7 @@ import { registerWorkerCommand } from './commands/worker.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerDlqCommand } from './commands/dlq.ts';
 
 const program = new Command()
   .name('syncfleet')
@@ -23,6 +24,7 @@ registerWorkerCommand(program, cli);
 registerRunCommand(program, cli);
 registerStatusCommand(program, cli);
 registerDemoCommand(program, cli);
+registerDlqCommand(program, cli);
 
 try {
   await program.parseAsync(process.argv);

@@ -106,7 +106,9 @@ export class BatchWorkers {
       return;
     }
     const entry = deadLetterEntryOf(job.data, error, attempts, pipeline.onDeadLetter);
-    await this.options.fleet.deadLetterQueue().add('dead-batch', entry, { jobId: job.data.batchId });
+    // Keyed by the failed job's id, not the batch id: a replay (a fresh job id) that dies again
+    // gets an entry of its own instead of colliding with the one being replayed.
+    await this.options.fleet.deadLetterQueue().add('dead-batch', entry, { jobId: job.id ?? job.data.batchId });
     logger.error({ err: error, policy: pipeline.onDeadLetter }, 'batch dead-lettered');
     if (pipeline.onDeadLetter === 'skip') {
       const destination = await this.options.fleet.pools.destination(pipeline.destination.url);

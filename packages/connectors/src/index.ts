@@ -16,3 +16,4 @@ export * from './redis/connection.ts';
 export * from './queue/batch-queue.ts';
 export * from './fleet-resources.ts';
 export * from './queue/dead-letter.ts';
+export * from './queue/dead-letter-replay.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { FleetResources } from '@syncfleet/connectors';
-import { BatchWorkers } from '@syncfleet/worker';
+import { BatchWorkers, DeadLetterConsumer } from '@syncfleet/worker';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
@@ -21,6 +21,8 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const concurrency = options.concurrency ?? config.worker.concurrency;
       const fleet = new FleetResources(config, { applicationName: 'syncfleet-worker', poolSize: concurrency + 1 });
       const workers = new BatchWorkers({ fleet, pipelines, concurrency, logger, hooks: faultHooks().write });
+      // Parks new dead-letter entries as failed jobs and replays those retried from Bull Board.
+      const deadLetters = new DeadLetterConsumer({ fleet, pipelines: config.pipelines, logger });
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
           await workers.close(config.worker.drainTimeout);

@@ -46,7 +46,8 @@ export async function writeBatch(
     // Twin deliveries of one batch (a stalled job re-run while the first still runs) queue here
     // instead of racing; the second then finds the ledger entry and does nothing.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syncfleet:batch:${payload.batchId}`]);
-    const seen = await client.query('SELECT 1 FROM syncfleet.ledger WHERE pipeline = $1 AND batch_id = $2', [
+    // A `skipped` entry (dead-lettered under onDeadLetter: skip) is not done: its replay loads the rows.
+    const seen = await client.query("SELECT 1 FROM syncfleet.ledger WHERE pipeline = $1 AND batch_id = $2 AND status = 'committed'", [
       payload.pipeline,
       payload.batchId,
     ]);
@@ -143,6 +144,7 @@ async function recordQuarantine(
   }
 }
 
+/** The first entry of a batch stays, except that a replay's `committed` replaces a `skipped` one. */
 export async function recordLedgerEntry(
   client: pg.PoolClient | pg.Pool,
   payload: BatchPayload,
@@ -153,7 +155,10 @@ export async function recordLedgerEntry(
     `INSERT INTO syncfleet.ledger
        (pipeline, batch_id, scan_id, seq, lo, hi, content_hash, status, extracted, loaded, unchanged, quarantined)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (pipeline, batch_id) DO NOTHING`,
+     ON CONFLICT (pipeline, batch_id) DO UPDATE
+       SET status = 'committed', loaded = EXCLUDED.loaded, unchanged = EXCLUDED.unchanged,
+           quarantined = EXCLUDED.quarantined, committed_at = now()
+       WHERE syncfleet.ledger.status = 'skipped' AND EXCLUDED.status = 'committed'`,
     [
       payload.pipeline,
       payload.batchId,
