@@ -25,7 +25,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const deadLetters = new DeadLetterConsumer({ fleet, pipelines: config.pipelines, logger });
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
-          await workers.close(config.worker.drainTimeout);
+          await Promise.all([workers.close(config.worker.drainTimeout), deadLetters.close()]);
           await fleet.close();
           logger.info('worker stopped');
           resolve();
