@@ -68,3 +68,19 @@ export async function seedDemo(adminUrl: string, rows: number): Promise<DemoData
   }
   return databases;
 }
+
+/** Refunds a fraction of the demo's orders, moving their cursor forward as an application would. */
+export async function changeDemoOrders(sourceUrl: string, fraction: number): Promise<number> {
+  const source = new pg.Client({ connectionString: sourceUrl });
+  await source.connect();
+  try {
+    const every = Math.max(1, Math.round(1 / fraction));
+    const result = await source.query(
+      `UPDATE public.orders SET status = 'refunded', updated_at = updated_at + interval '1 day' WHERE id % $1 = 0`,
+      [every],
+    );
+    return result.rowCount ?? 0;
+  } finally {
+    await source.end();
+  }
+}

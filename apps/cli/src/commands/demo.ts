@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { parseConfig } from '@syncfleet/core';
-import { seedDemo } from '../demo-seed.ts';
+import { changeDemoOrders, seedDemo } from '../demo-seed.ts';
 import { positiveInt } from '../options.ts';
 import { EXIT_PIPELINE_FAILED } from '../exit-codes.ts';
 import { runWithConfig } from '../run-with-config.ts';
@@ -34,7 +34,8 @@ export function registerDemoCommand(program: Command, cli: CliContext): void {
       );
       process.stdout.write('syncing syncfleet_demo_shop.orders → syncfleet_demo_warehouse.orders through Redis with 2 workers…\n');
       const results = await runWithConfig(config, config.pipelines, 2, 'warn', true);
-      process.stdout.write('re-running: an unchanged source writes nothing…\n');
+      const changed = await changeDemoOrders(databases.sourceUrl, 0.01);
+      process.stdout.write(`changing ${changed} orders (1%) and syncing again: only the changes move…\n`);
       const again = await runWithConfig(config, config.pipelines, 2, 'warn');
       process.exitCode = [...results, ...again].some((result) => result.failed) ? EXIT_PIPELINE_FAILED : 0;
     });
