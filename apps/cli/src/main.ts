@@ -10,6 +10,7 @@ import { registerStatusCommand } from './commands/status.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDlqCommand } from './commands/dlq.ts';
 
+import { registerDashboardCommand } from './commands/dashboard.ts';
 const program = new Command()
   .name('syncfleet')
   .description('Incremental, exactly-once-effect syncs between databases through a BullMQ worker fleet')
@@ -27,6 +28,7 @@ registerDemoCommand(program, cli);
 registerDlqCommand(program, cli);
 
 try {
+registerDashboardCommand(program, cli);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError) {

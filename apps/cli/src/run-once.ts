@@ -6,7 +6,7 @@ import {
   type ResolvedPipeline,
   type RunCounters,
 } from '@syncfleet/core';
-import { closeRun, openRun, pendingJobCount, readWatermark, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
+import { pendingJobCount, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
 import { scanPipeline, type ScanHooks } from '@syncfleet/producer';
 import { describeError } from './exit-codes.ts';
 import { BatchWorkers, checkpointPipeline } from '@syncfleet/worker';
@@ -61,12 +61,15 @@ async function runPipeline(options: RunOnceOptions, pipeline: ResolvedPipeline, 
   const started = performance.now();
   let error: string | null = null;
   let runId: string | null = null;
-  const destination = await fleet.pools.destination(pipeline.destination.url).catch((cause: unknown) => {
-    error = messageOf(cause);
-    return null;
-  });
+  const bookkeeping = await fleet.connectors
+    .sink(pipeline)
+    .then((sink) => sink.bookkeeping)
+    .catch((cause: unknown) => {
+      error = messageOf(cause);
+      return null;
+    });
   try {
-    if (destination) runId = await openRun(destination, pipeline.name, 'run');
+    if (bookkeeping) runId = await bookkeeping.openRun(pipeline.name, 'run');
     const scan = await scanPipeline(fleet, pipeline, { logger, hooks: options.hooks?.scan, signal: options.signal });
     if (scan.status === 'locked') logger.warn({ pipeline: pipeline.name }, 'another producer is scanning this pipeline; processing what is queued');
     await waitUntilIdle(fleet, pipeline, options.signal);
@@ -81,9 +84,9 @@ async function runPipeline(options: RunOnceOptions, pipeline: ResolvedPipeline, 
   if (error === null && counters.extracted > 0 && counters.quarantined / counters.extracted > pipeline.maxQuarantineRate) {
     error = `quarantined ${counters.quarantined} of ${counters.extracted} rows, above maxQuarantineRate ${pipeline.maxQuarantineRate} — inspect syncfleet.quarantine`;
   }
-  const watermark = destination ? ((await readWatermark(destination, pipeline.name).catch(() => null))?.keyset ?? null) : null;
-  if (destination && runId !== null) {
-    await closeRun(destination, runId, counters, error === null ? 'succeeded' : 'failed', error).catch((cause: unknown) =>
+  const watermark = bookkeeping ? ((await bookkeeping.readWatermark(pipeline.name).catch(() => null))?.keyset ?? null) : null;
+  if (bookkeeping && runId !== null) {
+    await bookkeeping.closeRun(runId, counters, error === null ? 'succeeded' : 'failed', error).catch((cause: unknown) =>
       logger.warn({ err: cause }, 'could not record the run'),
     );
   }

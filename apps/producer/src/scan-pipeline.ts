@@ -11,17 +11,9 @@ import {
 import {
   RedisLock,
   batchJobOptions,
-  countNullCursorRows,
-  cursorBoundFor,
-  describeSource,
-  ensureDestinationTable,
-  ensureWatermarkRow,
   frontierKey,
-  keysetIsAfter,
-  keysetScan,
-  keysetTypes,
+  keysetAfter,
   pendingJobCount,
-  readWatermark,
   scanLockKey,
   type FleetResources,
 } from '@syncfleet/connectors';
@@ -64,45 +56,33 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
   if (!lock) return { status: 'locked' };
   const log = options.logger.child({ pipeline: pipeline.name });
   try {
-    const sourcePool = fleet.pools.get(pipeline.source.url);
-    const destinationPool = await fleet.pools.destination(pipeline.destination.url);
-    const columns = await describeSource(sourcePool, pipeline.source);
-    const types = keysetTypes(pipeline.source, columns);
-    await ensureDestinationTable(destinationPool, pipeline.destination.table, columns, pipeline.source.key);
-    await ensureWatermarkRow(destinationPool, pipeline.name, types);
+    const source = await fleet.connectors.source(pipeline);
+    const sink = await fleet.connectors.sink(pipeline);
+    const description = await source.describe();
+    const types = description.keysetTypes;
+    await sink.prepare({ description, key: pipeline.source.key, create: pipeline.transform === undefined });
+    await sink.bookkeeping.ensureWatermark(pipeline.name, types);
 
-    const nullCursors = await countNullCursorRows(sourcePool, pipeline.source);
-    if (nullCursors > 0) {
-      log.warn(
-        { rows: nullCursors },
-        `source rows with NULL ${pipeline.source.cursor} are never synced — make the cursor column NOT NULL or backfill it`,
-      );
-    }
+    for (const warning of (await source.diagnose?.(description)) ?? []) log.warn(warning);
 
-    const watermark = (await readWatermark(destinationPool, pipeline.name))?.keyset ?? null;
+    const watermark = (await sink.bookkeeping.readWatermark(pipeline.name))?.keyset ?? null;
     const queue = fleet.queue(pipeline.name);
     const frontier = await fleet.redis.get(frontierKey(fleet.prefix, pipeline.name));
     let start = watermark;
-    if (frontier !== null && (await pendingJobCount(queue)) > 0 && (await keysetIsAfter(sourcePool, frontier, watermark, types))) {
+    if (frontier !== null && (await pendingJobCount(queue)) > 0 && (await keysetAfter(source, frontier, watermark, types))) {
       start = frontier;
     }
 
-    const bound = await cursorBoundFor(sourcePool, types[0]!, pipeline.lag);
+    const bound = await source.cursorBound(description, pipeline.lag);
     const scanId = randomUUID();
-    const columnNames = columns.map((column) => column.name);
+    const columnNames = description.columns.map((column) => column.name);
     const jobIds: string[] = [];
     let lo = start;
     let seq = 0;
     let rows = 0;
     log.debug({ from: start, bound, scanId }, 'scan started');
 
-    for await (const page of keysetScan(sourcePool, {
-      source: pipeline.source,
-      columns,
-      batchSize: pipeline.batchSize,
-      after: decodeKeyset(start),
-      cursorBound: bound,
-    })) {
+    for await (const page of source.scan(description, { batchSize: pipeline.batchSize, after: decodeKeyset(start), cursorBound: bound })) {
       if (options.signal?.aborted) break;
       const hi = encodeKeyset(page.hi)!;
       const contentHash = hashRows(page.rows);

@@ -12,7 +12,6 @@ import {
   BACKOFF_STRATEGY,
   batchQueueName,
   deadLetterEntryOf,
-  recordLedgerEntry,
   type FleetResources,
   type WriteBatchHooks,
 } from '@syncfleet/connectors';
@@ -111,14 +110,8 @@ export class BatchWorkers {
     await this.options.fleet.deadLetterQueue().add('dead-batch', entry, { jobId: job.id ?? job.data.batchId });
     logger.error({ err: error, policy: pipeline.onDeadLetter }, 'batch dead-lettered');
     if (pipeline.onDeadLetter === 'skip') {
-      const destination = await this.options.fleet.pools.destination(pipeline.destination.url);
-      await recordLedgerEntry(destination, job.data, 'skipped', {
-        extracted: job.data.rows.length,
-        loaded: 0,
-        unchanged: 0,
-        quarantined: 0,
-        duplicate: false,
-      });
+      const sink = await this.options.fleet.connectors.sink(pipeline);
+      await sink.bookkeeping.recordSkipped(job.data);
       await checkpointPipeline(this.options.fleet, pipeline);
     }
   }

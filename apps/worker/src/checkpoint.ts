@@ -1,5 +1,5 @@
 import type { ResolvedPipeline } from '@syncfleet/core';
-import { RedisLock, advanceWatermark, checkpointLockKey, type AdvanceResult, type FleetResources } from '@syncfleet/connectors';
+import { RedisLock, checkpointLockKey, type AdvanceResult, type FleetResources } from '@syncfleet/connectors';
 
 const CHECKPOINT_LOCK_TTL_MS = 30_000;
 const CHECKPOINT_LOCK_WAIT_MS = 60_000;
@@ -10,7 +10,8 @@ const CHECKPOINT_LOCK_WAIT_MS = 60_000;
  * worker's batch committed, and the last batch of a sync must not be left unchained.
  */
 export async function checkpointPipeline(fleet: FleetResources, pipeline: ResolvedPipeline): Promise<AdvanceResult> {
-  const destination = await fleet.pools.destination(pipeline.destination.url);
+  const sink = await fleet.connectors.sink(pipeline);
+  const source = await fleet.connectors.source(pipeline);
   const lock = await RedisLock.acquire(
     fleet.redis,
     checkpointLockKey(fleet.prefix, pipeline.name),
@@ -18,7 +19,7 @@ export async function checkpointPipeline(fleet: FleetResources, pipeline: Resolv
     CHECKPOINT_LOCK_WAIT_MS,
   );
   try {
-    return await advanceWatermark(destination, pipeline.name);
+    return await sink.bookkeeping.advanceWatermark(pipeline.name, source);
   } finally {
     await lock.release().catch(() => undefined);
   }

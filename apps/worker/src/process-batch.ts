@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { SyncfleetError, isBatchPayload, type BatchOutcome, type ResolvedPipeline } from '@syncfleet/core';
-import { writeBatch, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
+import type { FleetResources, WriteBatchHooks } from '@syncfleet/connectors';
 import type { BatchTargets } from './batch-target.ts';
 import { checkpointPipeline } from './checkpoint.ts';
 
@@ -18,10 +18,9 @@ export async function processBatch(context: ProcessBatchContext, pipeline: Resol
       hint: 'the job was not enqueued by a Syncfleet producer of this version; remove it from the queue',
     });
   }
-  const target = await context.targets.get(pipeline);
-  const destination = await context.fleet.pools.destination(pipeline.destination.url);
+  const sink = await context.targets.get(pipeline);
   const startedAt = performance.now();
-  const outcome = await writeBatch(destination, data, target, context.hooks);
+  const outcome = await sink.write(data, context.hooks);
   const loadedAt = performance.now();
   const advance = await checkpointPipeline(context.fleet, pipeline);
   context.logger.info(

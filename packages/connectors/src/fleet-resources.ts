@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '@syncfleet/core';
 import { PoolRegistry } from './postgres/pool-registry.ts';
+import { ConnectorRegistry } from './connector-registry.ts';
 import { createRedis } from './redis/connection.ts';
 import { Queue } from 'bullmq';
 import { DEAD_LETTER_QUEUE, createBatchQueue, type BatchQueue } from './queue/batch-queue.ts';
@@ -13,6 +14,8 @@ import type { DeadLetterEntry } from './queue/dead-letter.ts';
 export class FleetResources {
   readonly redis: Redis;
   readonly pools: PoolRegistry;
+  /** Each pipeline's source and sink (connector-registry.ts); MySQL pools live there. */
+  readonly connectors: ConnectorRegistry;
   private readonly queues = new Map<string, BatchQueue>();
   private deadLetters: Queue<DeadLetterEntry> | undefined;
   private closing: Promise<void> | undefined;
@@ -20,6 +23,7 @@ export class FleetResources {
   constructor(readonly config: ResolvedConfig, options: { poolSize?: number; applicationName?: string } = {}) {
     this.redis = createRedis(config.redis);
     this.pools = new PoolRegistry({ max: options.poolSize ?? 4, applicationName: options.applicationName ?? 'syncfleet' });
+    this.connectors = new ConnectorRegistry(this.pools, { poolSize: options.poolSize });
   }
 
   get prefix(): string {
@@ -44,6 +48,7 @@ export class FleetResources {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.queues.values(), ...(this.deadLetters ? [this.deadLetters] : [])].map((queue) => queue.close()));
+      await this.connectors.close();
       await this.pools.close();
       await this.redis.quit().catch(() => this.redis.disconnect());
     })();

@@ -33,16 +33,16 @@ describe('parseConfig', () => {
   it('applies defaults and interpolates the environment', () => {
     const config = parseConfig(valid, { SHOP_URL: 'postgres://u@db:5432/shop' });
     const pipeline = config.pipelines[0]!;
-    expect(pipeline.source.url).toBe('postgres://u@db:5432/shop');
+    expect(pipeline.source).toMatchObject({ url: 'postgres://u@db:5432/shop' });
     expect(pipeline.lag).toBe(5000);
     expect(pipeline.batchSize).toBe(5000);
-    expect(pipeline.destination.conflict).toBe('latest-wins');
+    expect(pipeline.destination).toMatchObject({ conflict: 'latest-wins' });
     expect(pipeline.onDeadLetter).toBe('block');
     expect(config.queuePrefix).toBe('syncfleet');
   });
 
   it('uses the default when the variable is unset', () => {
-    expect(parseConfig(valid, {}).pipelines[0]!.source.url).toBe('postgres://postgres@127.0.0.1:5432/shop');
+    expect(parseConfig(valid, {}).pipelines[0]!.source).toMatchObject({ url: 'postgres://postgres@127.0.0.1:5432/shop' });
   });
 
   it('names the path and the fix for a missing key', () => {
@@ -70,5 +70,26 @@ describe('parseConfig', () => {
     const doubled = valid + valid.split('pipelines:\n')[1];
     expect(problemsOf(doubled)).toContain('pipelines[1].name: duplicate pipeline name "orders" — names must be unique');
     expect(problemsOf('pipelines: [')[0]).toMatch(/^YAML: /);
+  });
+});
+
+describe('parseConfig connector kinds', () => {
+  it('names the supported kinds for an unknown one', () => {
+    const problems = problemsOf(valid.replace('      kind: postgres\n      url: ${SHOP', '      kind: oracle\n      url: ${SHOP'));
+    expect(problems).toEqual(['pipelines[0].source.kind: unsupported source kind — use one of postgres | mysql | mariadb | module']);
+  });
+
+  it('checks a MariaDB source like a Postgres one and a module sink needs a state database', () => {
+    const text = valid
+      .replace('kind: postgres\n      url: ${SHOP_URL:-postgres://postgres@127.0.0.1:5432/shop}', 'kind: mariadb\n      url: postgres://x/y')
+      .replace('      kind: postgres\n      url: postgres://postgres@127.0.0.1:5432/warehouse\n      table: public.orders\n', '      kind: module\n      path: ./crm.ts\n');
+    const problems = problemsOf(text);
+    expect(problems).toContain('pipelines[0].source.url: must start with mysql:// — e.g. mysql://user@host:3306/db');
+    expect(problems).toContain('pipelines[0].destination.state: required — a PostgreSQL connection URL, e.g. postgres://postgres@127.0.0.1:5432/shop');
+  });
+
+  it('accepts a transform module path', () => {
+    const config = parseConfig(valid.replace('    lag: 5s', '    lag: 5s\n    transform: ./transforms/orders.ts'), {});
+    expect(config.pipelines[0]!.transform).toBe('./transforms/orders.ts');
   });
 });

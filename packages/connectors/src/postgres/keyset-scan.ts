@@ -1,4 +1,4 @@
-import type { BatchRow, Keyset, ResolvedSource } from '@syncfleet/core';
+import type { BatchRow, Keyset, PostgresSourceConfig } from '@syncfleet/core';
 import { keysetOfRow } from '@syncfleet/core';
 import type { Queryable } from './connection.ts';
 import type { ColumnInfo } from './relation.ts';
@@ -6,7 +6,7 @@ import { sourceRelationSql } from './relation.ts';
 import { quoteIdent } from './identifiers.ts';
 
 export interface KeysetScanOptions {
-  readonly source: ResolvedSource;
+  readonly source: PostgresSourceConfig;
   readonly columns: readonly ColumnInfo[];
   readonly batchSize: number;
   /** Scan rows strictly after this keyset; `null` scans from the beginning. */
@@ -22,11 +22,11 @@ export interface ScannedPage {
 }
 
 /** Cursor first, then key columns: the scan order and the shape of every keyset. */
-export function keysetColumns(source: ResolvedSource): string[] {
+export function keysetColumns(source: PostgresSourceConfig): string[] {
   return [source.cursor, ...source.key];
 }
 
-export function keysetTypes(source: ResolvedSource, columns: readonly ColumnInfo[]): string[] {
+export function keysetTypes(source: PostgresSourceConfig, columns: readonly ColumnInfo[]): string[] {
   return keysetColumns(source).map((name) => columns.find((column) => column.name === name)!.type);
 }
 
@@ -89,7 +89,7 @@ export async function cursorBoundFor(client: Queryable, cursorType: string, lagM
 }
 
 /** Rows a keyset scan can never see: a NULL cursor compares as unknown. */
-export async function countNullCursorRows(client: Queryable, source: ResolvedSource): Promise<number> {
+export async function countNullCursorRows(client: Queryable, source: PostgresSourceConfig): Promise<number> {
   const { rows } = await client.query<{ n: string }>(
     `SELECT count(*) AS n FROM (SELECT 1 FROM ${sourceRelationSql(source)} WHERE ${quoteIdent(source.cursor)} IS NULL LIMIT 1000) AS nulls`,
   );

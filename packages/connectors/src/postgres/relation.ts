@@ -1,4 +1,4 @@
-import type { ResolvedSource } from '@syncfleet/core';
+import type { PostgresSourceConfig } from '@syncfleet/core';
 import { quoteIdent, quoteQualified } from './identifiers.ts';
 import type { Queryable } from './connection.ts';
 import { SyncfleetError } from '@syncfleet/core';
@@ -10,7 +10,7 @@ export interface ColumnInfo {
 }
 
 /** The FROM clause of a source: a quoted table, or the user's query as a subselect. */
-export function sourceRelationSql(source: ResolvedSource): string {
+export function sourceRelationSql(source: PostgresSourceConfig): string {
   return source.table !== undefined ? quoteQualified(source.table) : `(${source.query}) AS "sf_source"`;
 }
 
@@ -18,7 +18,7 @@ export function sourceRelationSql(source: ResolvedSource): string {
  * The source's columns and their types, asked of the server with a zero-row query so that a
  * table and a query are described the same way.
  */
-export async function describeSource(client: Queryable, source: ResolvedSource): Promise<ColumnInfo[]> {
+export async function describeSource(client: Queryable, source: PostgresSourceConfig): Promise<ColumnInfo[]> {
   const projection = source.columns ? source.columns.map(quoteIdent).join(', ') : '*';
   let fields: { name: string; dataTypeID: number; dataTypeModifier: number }[];
   try {

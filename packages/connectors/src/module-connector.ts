@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  SyncfleetError,
+  type BatchPayload,
+  type ModuleDestinationConfig,
+  type ModuleSourceConfig,
+} from '@syncfleet/core';
+import type { ConnectorContext, PrepareOptions, SinkConnector, SourceConnector } from './connector.ts';
+import { PostgresBookkeeping } from './postgres/bookkeeping.ts';
+
+/**
+ * Connectors written by users, referenced from the config as `kind: module, path: …`. The path
+ * is resolved against the working directory and loaded with a dynamic import (the CLI runs
+ * under tsx, so TypeScript modules load as they are). A module exports
+ *
+ *   createSource(options, context): SourceConnector                    (see connector.ts)
+ *   createSink(options, context): ModuleSinkWriter
+ *
+ * A module sink keeps its ledger in the PostgreSQL `state` database: the engine skips a batch
+ * the ledger already holds, otherwise calls `write` and then records the batch. A crash between
+ * the two repeats the write with the same `idempotencyKey`, so `write` must be idempotent per
+ * key (an HTTP `Idempotency-Key` header, an upsert, a dedupe table).
+ */
+export interface ModuleSinkBatch {
+  /** Stable across retries and redeliveries of this batch: derived from its range and content hash. */
+  readonly idempotencyKey: string;
+  readonly columns: readonly string[];
+  /** Rows by column name, values in the source's text form (`null` for NULL). */
+  readonly records: readonly Readonly<Record<string, string | null>>[];
+  readonly payload: BatchPayload;
+}
+
+export interface ModuleSinkWriter {
+  prepare?(options: PrepareOptions): Promise<void>;
+  write(batch: ModuleSinkBatch): Promise<{ readonly loaded: number; readonly unchanged?: number }>;
+  close?(): Promise<void>;
+}
+
+interface ConnectorModule {
+  readonly createSource?: (options: Readonly<Record<string, unknown>>, context: ConnectorContext) => SourceConnector | Promise<SourceConnector>;
+  readonly createSink?: (options: Readonly<Record<string, unknown>>, context: ConnectorContext) => ModuleSinkWriter | Promise<ModuleSinkWriter>;
+}
+
+export async function importUserModule<T>(path: string, what: string): Promise<T> {
+  const file = resolve(path);
+  try {
+    return (await import(pathToFileURL(file).href)) as T;
+  } catch (error) {
+    throw new SyncfleetError('CONFIG_INVALID', `cannot load ${what} ${path}: ${(error as Error).message}`, {
+      cause: error,
+      hint: `the path is resolved against the working directory (${file}); check it exists and compiles`,
+    });
+  }
+}
+
+export async function createModuleSource(config: ModuleSourceConfig, context: ConnectorContext): Promise<SourceConnector> {
+  const module = await importUserModule<ConnectorModule>(config.path, 'source module');
+  if (typeof module.createSource !== 'function') {
+    throw new SyncfleetError('CONFIG_INVALID', `source module ${config.path} does not export createSource`, {
+      hint: 'export function createSource(options, context): SourceConnector — see "Write your own connector" in README',
+    });
+  }
+  return module.createSource(config.options, context);
+}
+
+export async function createModuleSink(config: ModuleDestinationConfig, context: ConnectorContext): Promise<SinkConnector> {
+  const module = await importUserModule<ConnectorModule>(config.path, 'sink module');
+  if (typeof module.createSink !== 'function') {
+    throw new SyncfleetError('CONFIG_INVALID', `sink module ${config.path} does not export createSink`, {
+      hint: 'export function createSink(options, context): { write(batch) } — see "Write your own connector" in README',
+    });
+  }
+  const writer = await module.createSink(config.options, context);
+  const bookkeeping = new PostgresBookkeeping(() => context.postgres.destination(config.state));
+  return {
+    kind: 'module',
+    bookkeeping,
+    prepare: async (options) => writer.prepare?.(options),
+    async write(payload) {
+      if (await bookkeeping.hasLedgerEntry(payload.pipeline, payload.batchId)) {
+        return { extracted: payload.rows.length, loaded: 0, unchanged: 0, quarantined: 0, duplicate: true };
+      }
+      const records = payload.rows.map((row) => Object.fromEntries(payload.columns.map((column, index) => [column, row[index] ?? null])));
+      const written = await writer.write({ idempotencyKey: payload.batchId, columns: payload.columns, records, payload });
+      const outcome = {
+        extracted: payload.rows.length,
+        loaded: written.loaded,
+        unchanged: written.unchanged ?? payload.rows.length - written.loaded,
+        quarantined: 0,
+        duplicate: false,
+      };
+      await bookkeeping.recordCommitted(payload, outcome);
+      return outcome;
+    },
+    close: async () => writer.close?.(),
+  };
+}
