@@ -163,6 +163,26 @@ describe('conflict strategies', () => {
     expect(outcome).toMatchObject({ loaded: 3, unchanged: 1 });
   });
 
+  test('source-wins: an older source version never overwrites a newer one, even though the destination cursor is ignored', async ({ env }) => {
+    const pool = await prepare(env.destinationUrl);
+    try {
+      const newer = orderBatch('orders', null, [['7', 'v2', '2.00', '2025-01-01 00:00:20+00']]);
+      const older = orderBatch('orders', null, [['7', 'v1', '1.00', '2025-01-01 00:00:10+00']]);
+      await writeBatch(pool, newer, target('source-wins'));
+      // A destination-side edit with a far newer cursor…
+      await pool.query(`UPDATE public.orders SET status = 'edited', updated_at = '2030-01-01' WHERE id = 7`);
+      // …is overwritten by the next source version, but a stale replay of v1 changes nothing.
+      expect(await writeBatch(pool, older, target('source-wins'))).toMatchObject({ loaded: 0, unchanged: 1 });
+      expect((await pool.query('SELECT status FROM public.orders WHERE id = 7')).rows[0]).toEqual({ status: 'edited' });
+      const v3 = orderBatch('orders', null, [['7', 'v3', '3.00', '2025-01-01 00:00:30+00']]);
+      expect(await writeBatch(pool, v3, target('source-wins'))).toMatchObject({ loaded: 1 });
+      expect((await pool.query('SELECT status FROM public.orders WHERE id = 7')).rows[0]).toEqual({ status: 'v3' });
+      expect(await writeBatch(pool, older, target('source-wins'))).toMatchObject({ duplicate: true });
+    } finally {
+      await pool.end();
+    }
+  });
+
   test('dest-wins: existing rows are never touched, new keys are inserted', async ({ env }) => {
     const { outcome, rows } = await setupWith(env, 'dest-wins');
     expect(rows.map((r) => r.status)).toEqual(['dest-edit', 'old', 'same', 'new']);

@@ -44,6 +44,8 @@ export function buildUpsertSql(shape: UpsertShape): string {
     .map((column) => `${asCompared(`d.${quoteIdent(column)}`, column)} IS DISTINCT FROM ${asCompared(newValue(column), column)}`)
     .join(' OR ');
   const set = payload.map((column) => `${quoteIdent(column)} = ${newValue(column)}`).join(', ');
+  // source-wins needs no cursor guard here: stale rows were dropped from the stage against
+  // syncfleet.source_versions (see buildSourceVersionSql).
   const guard =
     shape.conflict === 'source-wins'
       ? `(${differs})`
@@ -53,3 +55,27 @@ export function buildUpsertSql(shape: UpsertShape): string {
 
 /** Types without a default equality operator; comparing them with IS DISTINCT FROM fails. */
 export const TYPES_WITHOUT_EQUALITY = /^(json|xml|point|line|lseg|box|path|polygon|circle)(\[\])?$/;
+
+/**
+ * source-wins keeps its own version per key (syncfleet.source_versions), because it ignores
+ * the destination's cursor. Around the upsert: drop staged rows older than the version already
+ * written for their key, then record the staged versions that are newer. `$1` is the pipeline.
+ */
+export function buildSourceVersionSql(shape: Pick<UpsertShape, 'stage' | 'key' | 'cursor'>, cursorType: string): {
+  dropStale: string;
+  record: string;
+} {
+  const rowKey = (alias: string) => `jsonb_build_array(${shape.key.map((column) => `${alias}.${quoteIdent(column)}::text`).join(', ')})::text`;
+  const cursor = quoteIdent(shape.cursor);
+  const key = shape.key.map(quoteIdent).join(', ');
+  return {
+    dropStale:
+      `DELETE FROM ${shape.stage} AS s USING syncfleet.source_versions AS v ` +
+      `WHERE v.pipeline = $1 AND v.row_key = ${rowKey('s')} AND v.version::${cursorType} > s.${cursor}`,
+    record:
+      `INSERT INTO syncfleet.source_versions AS v (pipeline, row_key, version) ` +
+      `SELECT DISTINCT ON (${key}) $1, ${rowKey('s')}, s.${cursor}::text FROM ${shape.stage} AS s ORDER BY ${key}, s.${cursor} DESC ` +
+      `ON CONFLICT (pipeline, row_key) DO UPDATE SET version = EXCLUDED.version ` +
+      `WHERE v.version::${cursorType} < EXCLUDED.version::${cursorType}`,
+  };
+}

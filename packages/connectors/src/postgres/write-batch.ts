@@ -3,10 +3,11 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { BatchOutcome, BatchPayload, BatchRow, ConflictStrategy } from '@syncfleet/core';
-import { isRowLevelFailure } from '@syncfleet/core';
+import { SyncfleetError, isRowLevelFailure } from '@syncfleet/core';
 import { copyTextChunks } from './copy-text.ts';
 import { quoteIdent, quoteQualified } from './identifiers.ts';
-import { buildUpsertSql } from './upsert-sql.ts';
+import { buildSourceVersionSql, buildUpsertSql } from './upsert-sql.ts';
+import { parsePgTextArray } from './text-array.ts';
 
 export interface BatchTarget {
   readonly table: string;
@@ -69,6 +70,7 @@ export async function writeBatch(
       textCompared: target.textCompared,
     });
 
+    const versions = target.conflict === 'source-wins' ? buildSourceVersionSql({ stage: STAGE, key: target.key, cursor: target.cursor }, await cursorTypeOf(client, payload.pipeline)) : null;
     const quarantined: { row: BatchRow; error: pg.DatabaseError }[] = [];
     let loaded = 0;
     let first = true;
@@ -84,7 +86,9 @@ export async function writeBatch(
           first = false;
           await hooks.afterCopy?.();
         }
+        if (versions) await client.query(versions.dropStale, [payload.pipeline]);
         const result = await client.query(upsertSql);
+        if (versions) await client.query(versions.record, [payload.pipeline]);
         loaded += result.rowCount ?? 0;
         await client.query('RELEASE SAVEPOINT sf_rows');
       } catch (error) {
@@ -181,4 +185,12 @@ function describeDatabaseError(error: pg.DatabaseError): string {
   if (error.column) parts.push(`column ${error.column}`);
   if (error.detail) parts.push(error.detail);
   return parts.join(' — ');
+}
+
+/** The cursor's type, as the producer recorded it with the pipeline's watermark row. */
+async function cursorTypeOf(client: pg.PoolClient, pipeline: string): Promise<string> {
+  const { rows } = await client.query<{ keyset_types: string }>('SELECT keyset_types FROM syncfleet.watermarks WHERE pipeline = $1', [pipeline]);
+  const type = rows[0] ? parsePgTextArray(rows[0].keyset_types)[0] : undefined;
+  if (type === undefined) throw new SyncfleetError('DESTINATION_SCHEMA', `no watermark row for pipeline ${pipeline}`, { hint: 'run the producer once: it records the pipeline before enqueueing' });
+  return type;
 }
