@@ -8,9 +8,10 @@ import { registerWorkerCommand } from './commands/worker.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerK8sCommand } from './commands/k8s.ts';
 import { registerDlqCommand } from './commands/dlq.ts';
-
 import { registerDashboardCommand } from './commands/dashboard.ts';
+
 const program = new Command()
   .name('syncfleet')
   .description('Incremental, exactly-once-effect syncs between databases through a BullMQ worker fleet')
@@ -25,10 +26,11 @@ registerWorkerCommand(program, cli);
 registerRunCommand(program, cli);
 registerStatusCommand(program, cli);
 registerDemoCommand(program, cli);
+registerK8sCommand(program, cli);
 registerDlqCommand(program, cli);
+registerDashboardCommand(program, cli);
 
 try {
-registerDashboardCommand(program, cli);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError) {
