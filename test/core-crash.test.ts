@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { Redis } from 'ioredis';
-import { createOrdersTable, test } from './support/sync-fixture.ts';
+import { createOrdersTable, test, type SyncEnv } from './support/sync-fixture.ts';
 import { expectConsistent, ledgerCount, waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
 import { deletePrefix, waitFor } from './support/services.ts';
 
@@ -10,6 +10,15 @@ import { deletePrefix, waitFor } from './support/services.ts';
  * source, with no duplicates, no regressions, and a ledger that agrees with the watermark.
  */
 const FAST_RECOVERY = { worker: { lockDuration: '1500ms', concurrency: 2 }, producer: { scanLockTtl: '1500ms' } };
+
+/** A restarted, healthy worker takes the sync to the end; it exits 0 on SIGTERM; all is consistent. */
+async function finishWithHealthyWorker(env: SyncEnv, config: string): Promise<void> {
+  const worker = env.spawnCli(['--config', config, 'worker']);
+  await waitForWatermarkAtEnd(env);
+  worker.child.kill('SIGTERM');
+  expect((await worker.exited).code).toBe(0);
+  await expectConsistent(env, expect);
+}
 
 describe('crash safety', () => {
   test('kill -9 of a worker after its COPY and before commit loses and doubles nothing', async ({ env }) => {
@@ -22,11 +31,7 @@ describe('crash safety', () => {
     // It died holding an open transaction: nothing of that batch may be visible.
     expect(await ledgerCount(env.destination)).toBeLessThan(10);
 
-    const worker = env.spawnCli(['--config', config, 'worker']);
-    await waitForWatermarkAtEnd(env);
-    worker.child.kill('SIGTERM');
-    expect((await worker.exited).code).toBe(0);
-    await expectConsistent(env, expect);
+    await finishWithHealthyWorker(env, config);
     expect(await ledgerCount(env.destination)).toBe(10);
   });
 
@@ -49,11 +54,7 @@ describe('crash safety', () => {
     } finally {
       redis.disconnect();
     }
-    const worker = env.spawnCli(['--config', config, 'worker']);
-    await waitForWatermarkAtEnd(env);
-    worker.child.kill('SIGTERM');
-    expect((await worker.exited).code).toBe(0);
-    await expectConsistent(env, expect);
+    await finishWithHealthyWorker(env, config);
     expect(await ledgerCount(env.destination)).toBe(10);
   });
 
