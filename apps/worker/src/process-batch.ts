@@ -3,6 +3,7 @@ import { SyncfleetError, isBatchPayload, type BatchOutcome, type ResolvedPipelin
 import type { FleetResources, WriteBatchHooks } from '@syncfleet/connectors';
 import type { BatchTargets } from './batch-target.ts';
 import { checkpointPipeline } from './checkpoint.ts';
+import { writeTransformed } from './transform-batch.ts';
 
 export interface ProcessBatchContext {
   readonly fleet: FleetResources;
@@ -20,7 +21,10 @@ export async function processBatch(context: ProcessBatchContext, pipeline: Resol
   }
   const sink = await context.targets.get(pipeline);
   const startedAt = performance.now();
-  const outcome = await sink.write(data, context.hooks);
+  const outcome =
+    pipeline.transform === undefined
+      ? await sink.write(data, context.hooks)
+      : await writeTransformed(sink, await context.targets.transform(pipeline.transform), pipeline, data, context.hooks);
   const loadedAt = performance.now();
   const advance = await checkpointPipeline(context.fleet, pipeline);
   context.logger.info(

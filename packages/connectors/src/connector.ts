@@ -3,6 +3,7 @@ import type {
   BatchPayload,
   BatchRow,
   Keyset,
+  RejectedRow,
   ResolvedPipeline,
   RunCounters,
 } from '@syncfleet/core';
@@ -79,13 +80,8 @@ export interface SourceConnector extends KeysetOrder {
   close?(): Promise<void>;
 }
 
-export interface QuarantinedRow {
-  /** The row as the source produced it, by column name. */
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly key: readonly (string | null)[];
-  readonly error: string;
-  readonly code: string | null;
-}
+/** A row that could not be loaded; the quarantine keeps its raw payload and the reason. */
+export type QuarantinedRow = RejectedRow;
 
 /**
  * Where a pipeline's ledger, watermark, quarantine and run history live. A database sink keeps

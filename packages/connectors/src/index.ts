@@ -17,6 +17,7 @@ export * from './connector.ts';
 export * from './connector-registry.ts';
 export * from './ledger-chain.ts';
 export * from './module-connector.ts';
+export * from './transform-module.ts';
 export * from './mysql/connection.ts';
 export * from './mysql/pool-registry.ts';
 export * from './redis/lock.ts';

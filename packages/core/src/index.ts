@@ -11,3 +11,4 @@ export * from './retry-policy.ts';
 export * from './backoff.ts';
 export * from './run-summary.ts';
 export * from './secret-mask.ts';
+export * from './transform.ts';
