@@ -68,3 +68,23 @@ describe('keyset watermark', () => {
     expect(rows.map((row) => row.id)).toEqual(['1']);
   });
 });
+
+describe('query sources', () => {
+  test('a SELECT with a join and a filter is scanned by its key and cursor like a table', async ({ env }) => {
+    await createOrdersTable(env.source, 600);
+    await env.source.query(`CREATE TABLE public.customers (order_id bigint PRIMARY KEY, region text NOT NULL)`);
+    await env.source.query(`INSERT INTO public.customers SELECT g, CASE WHEN g % 3 = 0 THEN 'eu' ELSE 'us' END FROM generate_series(1, 600) g`);
+    const config = env.config({
+      batchSize: 50,
+      source: {
+        table: undefined,
+        query: `SELECT o.id, o.status, o.updated_at, c.region FROM public.orders o JOIN public.customers c ON c.order_id = o.id WHERE c.region = 'eu'`,
+      },
+      destination: { table: 'public.eu_orders' },
+    });
+    const [result] = await env.run(config);
+    expect(result!.counters).toMatchObject({ extracted: 200, loaded: 200 });
+    const { rows } = await env.destination.query(`SELECT count(*)::int AS n, min(region) AS region FROM public.eu_orders`);
+    expect(rows[0]).toEqual({ n: 200, region: 'eu' });
+  });
+});

@@ -54,7 +54,8 @@ export async function writeBatch(
     ]);
     if (seen.rowCount! > 0) {
       await client.query('COMMIT');
-      return { extracted: payload.rows.length, loaded: 0, unchanged: 0, quarantined: 0, duplicate: true };
+      // Counted as unchanged: the rows are already there, and nothing was written for them.
+      return { extracted: payload.rows.length, loaded: 0, unchanged: payload.rows.length, quarantined: 0, duplicate: true };
     }
 
     const table = quoteQualified(target.table);
