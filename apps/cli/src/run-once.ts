@@ -7,9 +7,9 @@ import {
   type RunCounters,
 } from '@syncfleet/core';
 import { pendingJobCount, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
-import { scanPipeline, type ScanHooks } from '@syncfleet/producer';
+import { scanPipeline, type PageRead, type ScanHooks } from '@syncfleet/producer';
 import { describeError } from './exit-codes.ts';
-import { BatchWorkers, checkpointPipeline } from '@syncfleet/worker';
+import { BatchWorkers, checkpointPipeline, type BatchWorkerEvents } from '@syncfleet/worker';
 
 export interface PipelineRunResult {
   readonly pipeline: string;
@@ -28,6 +28,9 @@ export interface RunOnceOptions {
   readonly logger: Logger;
   readonly hooks?: { write?: WriteBatchHooks; scan?: ScanHooks };
   readonly signal?: AbortSignal;
+  /** Also told of every batch event and page read (metrics, progress). */
+  readonly events?: BatchWorkerEvents;
+  readonly onPage?: (pipeline: string, page: PageRead) => void;
 }
 
 /**
@@ -44,9 +47,19 @@ export async function runOnce(options: RunOnceOptions): Promise<PipelineRunResul
     concurrency: options.concurrency,
     logger,
     hooks: options.hooks?.write,
-    onOutcome: (pipeline, outcome) => addOutcome(counters.get(pipeline)!, outcome),
-    onRetry: (pipeline) => (counters.get(pipeline)!.retried += 1),
-    onDeadLetter: (pipeline) => (counters.get(pipeline)!.dead += 1),
+    ...options.events,
+    onOutcome: (pipeline, outcome) => {
+      addOutcome(counters.get(pipeline)!, outcome);
+      options.events?.onOutcome?.(pipeline, outcome);
+    },
+    onRetry: (pipeline, error) => {
+      counters.get(pipeline)!.retried += 1;
+      options.events?.onRetry?.(pipeline, error);
+    },
+    onDeadLetter: (pipeline, error) => {
+      counters.get(pipeline)!.dead += 1;
+      options.events?.onDeadLetter?.(pipeline, error);
+    },
   });
   try {
     await workers.ready();
@@ -70,7 +83,8 @@ async function runPipeline(options: RunOnceOptions, pipeline: ResolvedPipeline, 
     });
   try {
     if (bookkeeping) runId = await bookkeeping.openRun(pipeline.name, 'run');
-    const scan = await scanPipeline(fleet, pipeline, { logger, hooks: options.hooks?.scan, signal: options.signal });
+    const onPage = options.onPage && ((page: PageRead) => options.onPage!(pipeline.name, page));
+    const scan = await scanPipeline(fleet, pipeline, { logger, hooks: options.hooks?.scan, signal: options.signal, onPage });
     if (scan.status === 'locked') logger.warn({ pipeline: pipeline.name }, 'another producer is scanning this pipeline; processing what is queued');
     await waitUntilIdle(fleet, pipeline, options.signal);
     await checkpointPipeline(fleet, pipeline);

@@ -4,6 +4,7 @@ import { createLogger } from './logger.ts';
 import { faultHooks } from './faults.ts';
 import { onShutdownSignal } from './shutdown.ts';
 import { runOnce, type PipelineRunResult } from './run-once.ts';
+import { startObservability, type Observability } from './observability.ts';
 
 export async function runWithConfig(
   config: ResolvedConfig,
@@ -14,17 +15,21 @@ export async function runWithConfig(
 ): Promise<PipelineRunResult[]> {
   const logger = createLogger(logLevel);
   const fleet = new FleetResources(config, { applicationName: 'syncfleet-run', poolSize: concurrency + 2 });
+  let observability: Observability | undefined;
   try {
+    observability = await startObservability({ config, fleet, pipelines, logger });
     if (fresh) await wipeQueues(fleet, pipelines);
     const controller = new AbortController();
     const signal = onShutdownSignal(logger, async () => controller.abort());
-    const results = await runOnce({ fleet, config, pipelines, concurrency, logger, hooks: faultHooks(), signal });
+    const { workerEvents: events, onPage } = observability;
+    const results = await runOnce({ fleet, config, pipelines, concurrency, logger, hooks: faultHooks(), signal, events, onPage });
     for (const result of results) {
       process.stdout.write(`${formatSummaryLine(result.pipeline, result.counters, result.watermark, result.elapsedMs)}\n`);
       if (result.error) process.stderr.write(`${result.pipeline} failed: ${result.error}\n`);
     }
     return results;
   } finally {
+    await observability?.close();
     await fleet.close();
   }
 }

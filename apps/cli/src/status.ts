@@ -1,6 +1,6 @@
-import type pg from 'pg';
-import { describeKeyset, decodeKeyset, type ResolvedPipeline } from '@syncfleet/core';
-import { quoteIdent, readWatermark, recentRuns, sourceRelationSql, type FleetResources, type RunRecord } from '@syncfleet/connectors';
+import { describeKeyset, type ResolvedPipeline } from '@syncfleet/core';
+import { readWatermark, recentRuns, type FleetResources, type RunRecord } from '@syncfleet/connectors';
+import { sourceLag } from './watermark-lag.ts';
 
 export interface PipelineStatus {
   readonly pipeline: string;
@@ -17,14 +17,7 @@ export interface PipelineStatus {
 }
 
 export async function pipelineStatus(fleet: FleetResources, pipeline: ResolvedPipeline): Promise<PipelineStatus> {
-  const queueCounts = await fleet.queue(pipeline.name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-  const queue = {
-    waiting: (queueCounts.waiting ?? 0) + (queueCounts.prioritized ?? 0),
-    active: queueCounts.active ?? 0,
-    delayed: queueCounts.delayed ?? 0,
-    failed: queueCounts.failed ?? 0,
-    completed: queueCounts.completed ?? 0,
-  };
+  const queue = await queueCounts(fleet, pipeline.name);
   const deadLettered = await countDeadLetters(fleet, pipeline.name);
   try {
     const destination = await fleet.pools.destination(pipeline.destination.url);
@@ -63,7 +56,19 @@ export async function pipelineStatus(fleet: FleetResources, pipeline: ResolvedPi
   }
 }
 
-async function countDeadLetters(fleet: FleetResources, pipeline: string): Promise<number> {
+export async function queueCounts(fleet: FleetResources, pipeline: string): Promise<PipelineStatus['queue']> {
+  const counts = await fleet.queue(pipeline).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
+  return {
+    waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+    active: counts.active ?? 0,
+    delayed: counts.delayed ?? 0,
+    failed: counts.failed ?? 0,
+    completed: counts.completed ?? 0,
+  };
+}
+
+/** Pages through the fleet-wide dead-letter queue; cheap while it is empty, as it should be. */
+export async function countDeadLetters(fleet: FleetResources, pipeline: string): Promise<number> {
   const queue = fleet.deadLetterQueue();
   let count = 0;
   const pageSize = 500;
@@ -72,25 +77,6 @@ async function countDeadLetters(fleet: FleetResources, pipeline: string): Promis
     count += jobs.filter((job) => job?.data?.pipeline === pipeline).length;
     if (jobs.length < pageSize) return count;
   }
-}
-
-async function sourceLag(
-  source: pg.Pool,
-  pipeline: ResolvedPipeline,
-  watermark: string | null,
-  cursorType: string | null,
-): Promise<{ lagSeconds: number | null; sourceMaxCursor: string | null }> {
-  const cursor = quoteIdent(pipeline.source.cursor);
-  const { rows } = await source.query<{ max: string | null }>(`SELECT max(${cursor})::text AS max FROM ${sourceRelationSql(pipeline.source)}`);
-  const max = rows[0]?.max ?? null;
-  if (max === null || cursorType === null || !/^(timestamp|date)/.test(cursorType)) return { lagSeconds: null, sourceMaxCursor: max };
-  const at = decodeKeyset(watermark)?.[0] ?? null;
-  if (at === null) return { lagSeconds: null, sourceMaxCursor: max };
-  const { rows: lag } = await source.query<{ seconds: string }>(
-    `SELECT GREATEST(0, extract(epoch FROM ($1::${cursorType}::timestamptz - $2::${cursorType}::timestamptz)))::text AS seconds`,
-    [max, at],
-  );
-  return { lagSeconds: Number(lag[0]!.seconds), sourceMaxCursor: max };
 }
 
 export function formatStatus(status: PipelineStatus): string {

@@ -1,2 +1,3 @@
 export * from './scan-pipeline.ts';
 export * from './scheduler.ts';
+export * from './recorded-scan.ts';

@@ -27,6 +27,14 @@ export interface ScanOptions {
   readonly logger: Logger;
   readonly hooks?: ScanHooks;
   readonly signal?: AbortSignal;
+  /** Told of each page read from the source (for the metrics). */
+  readonly onPage?: (page: PageRead) => void;
+}
+
+export interface PageRead {
+  readonly rows: number;
+  /** How long the page query took. */
+  readonly extractMs: number;
 }
 
 export type ScanResult =
@@ -82,8 +90,12 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
     let rows = 0;
     log.debug({ from: start, bound, scanId }, 'scan started');
 
+    // The generator runs the page query between iterations: the time from asking for a page
+    // to getting it is the extract time.
+    let pageRequestedAt = performance.now();
     for await (const page of source.scan(description, { batchSize: pipeline.batchSize, after: decodeKeyset(start), cursorBound: bound })) {
       if (options.signal?.aborted) break;
+      options.onPage?.({ rows: page.rows.length, extractMs: performance.now() - pageRequestedAt });
       const hi = encodeKeyset(page.hi)!;
       const contentHash = hashRows(page.rows);
       const batchId = batchIdOf(pipeline.name, lo, hi, contentHash);
@@ -110,6 +122,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
       rows += page.rows.length;
       seq += 1;
       lo = hi;
+      pageRequestedAt = performance.now();
     }
     log.info({ batches: seq, rows, from: start, to: lo }, 'scan finished');
     return { status: 'scanned', scanId, batches: seq, rows, from: start, to: lo, jobIds };

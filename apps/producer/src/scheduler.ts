@@ -2,13 +2,16 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { ResolvedPipeline } from '@syncfleet/core';
 import type { FleetResources } from '@syncfleet/connectors';
-import { scanPipeline, type ScanHooks } from './scan-pipeline.ts';
+import type { PageRead, ScanHooks } from './scan-pipeline.ts';
+import { recordedScan } from './recorded-scan.ts';
 
 export interface ProducerOptions {
   readonly logger: Logger;
   readonly hooks?: ScanHooks;
   /** Scan each pipeline once at start, before waiting for its schedule. */
   readonly scanOnStart?: boolean;
+  /** Told of each page read, per pipeline (for the metrics). */
+  readonly onPage?: (pipeline: string, page: PageRead) => void;
 }
 
 /**
@@ -37,10 +40,12 @@ export class ProducerScheduler {
   }
 
   private tick(pipeline: ResolvedPipeline): Promise<void> {
-    const scan = scanPipeline(this.fleet, pipeline, {
+    const onPage = this.options.onPage;
+    const scan = recordedScan(this.fleet, pipeline, {
       logger: this.options.logger,
       hooks: this.options.hooks,
       signal: this.abort.signal,
+      onPage: onPage && ((page) => onPage(pipeline.name, page)),
     })
       .then((result) => {
         if (result.status === 'locked') this.options.logger.info({ pipeline: pipeline.name }, 'another producer is scanning; skipped');

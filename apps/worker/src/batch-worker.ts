@@ -17,12 +17,13 @@ import {
 } from '@syncfleet/connectors';
 import { BatchTargets } from './batch-target.ts';
 import { checkpointPipeline } from './checkpoint.ts';
-import { processBatch } from './process-batch.ts';
+import { processBatch, type BatchTimings } from './process-batch.ts';
 
 export interface BatchWorkerEvents {
   readonly onOutcome?: (pipeline: string, outcome: BatchOutcome) => void;
   readonly onRetry?: (pipeline: string, error: unknown) => void;
   readonly onDeadLetter?: (pipeline: string, error: unknown) => void;
+  readonly onTimings?: (pipeline: string, timings: BatchTimings) => void;
 }
 
 export interface BatchWorkerOptions extends BatchWorkerEvents {
@@ -76,7 +77,8 @@ export class BatchWorkers {
     const attempt = job.attemptsMade + 1;
     const logger = this.options.logger.child({ pipeline: pipeline.name, batch: job.data?.batchId, job: job.id, attempt });
     try {
-      const outcome = await processBatch({ fleet: this.options.fleet, targets: this.targets, logger, hooks: this.options.hooks }, pipeline, job.data);
+      const onTimings = this.options.onTimings && ((timings: BatchTimings) => this.options.onTimings!(pipeline.name, timings));
+      const outcome = await processBatch({ fleet: this.options.fleet, targets: this.targets, logger, hooks: this.options.hooks, onTimings }, pipeline, job.data);
       this.options.onOutcome?.(pipeline.name, outcome);
       return outcome;
     } catch (error) {

@@ -10,6 +10,13 @@ export interface ProcessBatchContext {
   readonly targets: BatchTargets;
   readonly logger: Logger;
   readonly hooks?: WriteBatchHooks;
+  /** Told how long the batch's transaction and its checkpoint took (for the duration histogram). */
+  readonly onTimings?: (timings: BatchTimings) => void;
+}
+
+export interface BatchTimings {
+  readonly loadMs: number;
+  readonly checkpointMs: number;
 }
 
 /** Validates a job's payload, writes the batch in one transaction, then advances the checkpoint. */
@@ -27,12 +34,14 @@ export async function processBatch(context: ProcessBatchContext, pipeline: Resol
       : await writeTransformed(sink, await context.targets.transform(pipeline.transform), pipeline, data, context.hooks);
   const loadedAt = performance.now();
   const advance = await checkpointPipeline(context.fleet, pipeline);
+  const timings: BatchTimings = { loadMs: loadedAt - startedAt, checkpointMs: performance.now() - loadedAt };
+  context.onTimings?.(timings);
   context.logger.info(
     {
       ...outcome,
       seq: data.seq,
-      loadMs: Math.round(loadedAt - startedAt),
-      checkpointMs: Math.round(performance.now() - loadedAt),
+      loadMs: Math.round(timings.loadMs),
+      checkpointMs: Math.round(timings.checkpointMs),
       watermarkAdvanced: advance.advanced,
     },
     outcome.duplicate ? 'batch already committed' : 'batch committed',

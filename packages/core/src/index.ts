@@ -11,4 +11,5 @@ export * from './retry-policy.ts';
 export * from './backoff.ts';
 export * from './run-summary.ts';
 export * from './secret-mask.ts';
+export * from './metrics.ts';
 export * from './transform.ts';

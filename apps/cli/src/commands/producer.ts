@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.ts';
 import { FleetResources } from '@syncfleet/connectors';
-import { ProducerScheduler, scanPipeline } from '@syncfleet/producer';
+import { ProducerScheduler, recordedScan } from '@syncfleet/producer';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import { EXIT_PIPELINE_FAILED, describeError } from '../exit-codes.ts';
+import { startObservability } from '../observability.ts';
 
 export function registerProducerCommand(program: Command, cli: CliContext): void {
   program
@@ -20,12 +21,17 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
       const logger = createLogger(cli.globals().logLevel);
       const fleet = new FleetResources(config, { applicationName: 'syncfleet-producer' });
       const hooks = faultHooks().scan;
+      const observability = await startObservability({ config, fleet, pipelines, logger }).catch(async (error: unknown) => {
+        await fleet.close();
+        throw error;
+      });
+      const onPage = observability.onPage;
       if (options.once) {
         try {
           let failed = false;
           for (const pipeline of pipelines) {
             try {
-              const result = await scanPipeline(fleet, pipeline, { logger, hooks });
+              const result = await recordedScan(fleet, pipeline, { logger, hooks, onPage: onPage && ((page) => onPage(pipeline.name, page)) });
               process.stdout.write(
                 result.status === 'locked'
                   ? `${pipeline.name} skipped: another producer holds the scan lock\n`
@@ -39,14 +45,16 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
           }
           process.exitCode = failed ? EXIT_PIPELINE_FAILED : 0;
         } finally {
+          await observability.close();
           await fleet.close();
         }
         return;
       }
-      const scheduler = new ProducerScheduler(fleet, pipelines, { logger, hooks, scanOnStart: true });
+      const scheduler = new ProducerScheduler(fleet, pipelines, { logger, hooks, scanOnStart: true, onPage });
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
           await scheduler.close();
+          await observability.close();
           await fleet.close();
           resolve();
         });

@@ -7,6 +7,7 @@ import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import { positiveInt } from '../options.ts';
+import { startObservability } from '../observability.ts';
 
 export function registerWorkerCommand(program: Command, cli: CliContext): void {
   program
@@ -20,12 +21,17 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const logger = createLogger(cli.globals().logLevel);
       const concurrency = options.concurrency ?? config.worker.concurrency;
       const fleet = new FleetResources(config, { applicationName: 'syncfleet-worker', poolSize: concurrency + 1 });
-      const workers = new BatchWorkers({ fleet, pipelines, concurrency, logger, hooks: faultHooks().write });
+      const observability = await startObservability({ config, fleet, pipelines, logger }).catch(async (error: unknown) => {
+        await fleet.close();
+        throw error;
+      });
+      const workers = new BatchWorkers({ fleet, pipelines, concurrency, logger, hooks: faultHooks().write, ...observability.workerEvents });
       // Parks new dead-letter entries as failed jobs and replays those retried from Bull Board.
       const deadLetters = new DeadLetterConsumer({ fleet, pipelines: config.pipelines, logger });
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
           await Promise.all([workers.close(config.worker.drainTimeout), deadLetters.close()]);
+          await observability.close();
           await fleet.close();
           logger.info('worker stopped');
           resolve();
