@@ -14,11 +14,11 @@ export interface MysqlUpsertShape {
  * `INSERT … VALUES (…), (…) ON DUPLICATE KEY UPDATE c = IF(<guard>, VALUES(c), c), …`.
  *
  * MySQL applies the assignments left to right, and a later guard sees the columns already
- * assigned. So the cursor is assigned last (every guard still compares against the stored
- * cursor), and the content comparison of a later column only sees earlier columns already equal
- * to the new values: when it turns false, the remaining columns are equal too, and skipping
- * them changes nothing. An unchanged row thus costs no write (0 affected rows), and an older
- * cursor never overwrites a newer one. `VALUES()` rather than the `AS new` alias: MariaDB 10.11
+ * assigned. The guards stay right under that: once a column takes its new value, the later
+ * guards compare the rest, and when one turns false the remaining columns already equal the new
+ * values. The cursor goes last so every guard compares against the stored cursor, which keeps
+ * the reasoning local. An unchanged row costs no write (0 affected rows), and an older cursor
+ * never overwrites a newer one. `VALUES()` rather than the `AS new` alias: MariaDB 10.11
  * has no row alias.
  */
 export function buildMysqlUpsertSql(shape: MysqlUpsertShape): string {
