@@ -36,8 +36,11 @@ export interface SyncEnv {
   rawConfig(pipeline?: PipelineOverrides, top?: Record<string, unknown>): Record<string, unknown>;
   /** `syncfleet run` in this process. */
   run(config: ResolvedConfig, concurrency?: number): Promise<PipelineRunResult[]>;
-  /** A real `syncfleet` process; its stdout/stderr are collected. */
-  spawnCli(args: string[], env?: Record<string, string>): CliProcess;
+  /**
+   * A real `syncfleet` process; its stdout/stderr are collected. `detached` makes it lead a
+   * process group of its own, as a supervisor would, so a test can signal the whole group.
+   */
+  spawnCli(args: string[], env?: Record<string, string>, options?: { detached?: boolean }): CliProcess;
   /** Rows of a table as text, ordered by key: compare source and destination exactly. */
   rowsOf(pool: pg.Pool, table: string, orderBy?: string): Promise<string[]>;
 }
@@ -92,9 +95,10 @@ export const test = base.extend<{ env: SyncEnv }>({
           await fleet.close();
         }
       },
-      spawnCli(args, extraEnv = {}) {
+      spawnCli(args, extraEnv = {}, options = {}) {
         const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
           cwd: REPO_ROOT,
+          detached: options.detached ?? false,
           env: { ...process.env, SYNCFLEET_LOG_LEVEL: process.env.SYNCFLEET_TEST_LOG_LEVEL ?? 'warn', ...extraEnv },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -20,3 +20,25 @@ export function onShutdownSignal(logger: Logger, shutdown: (signal: NodeJS.Signa
   process.on('SIGINT', handle);
   return controller.signal;
 }
+
+/**
+ * After the drain, closing the pools waits for every checked-out connection, and an abandoned
+ * batch's connection may stay busy for as long as its statement runs. Past `timeoutMs` the
+ * process exits 0 anyway: the open transaction rolls back as its connection drops, the Redis
+ * locks expire, and BullMQ gives the batch to another worker — nothing is half-committed.
+ * A supervisor's SIGKILL at the end of its grace period would have the same effect, but with
+ * a failure exit code and no last log line.
+ */
+export async function closeOrExit(logger: Logger, closing: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const result = await Promise.race([closing.then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (result === 'closed') return;
+  logger.warn({ timeoutMs }, 'connections still busy after the drain; exiting, their transactions roll back');
+  logger.flush(() => process.exit(0));
+  // flush's callback is the way out; do not go on as if closed.
+  await new Promise<never>(() => undefined);
+}

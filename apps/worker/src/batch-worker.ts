@@ -125,8 +125,8 @@ export class BatchWorkers {
 
   /**
    * Stops taking jobs and lets in-flight batches commit. Past `drainTimeoutMs` the remaining
-   * ones are abandoned uncommitted (their transactions roll back when the pools close) and
-   * BullMQ hands them to another worker once their locks expire.
+   * ones are abandoned uncommitted (their transactions roll back when their connections
+   * close or the process exits) and BullMQ hands them to another worker once their locks expire.
    */
   close(drainTimeoutMs = 30_000): Promise<void> {
     this.closing ??= (async () => {
@@ -139,7 +139,11 @@ export class BatchWorkers {
       clearTimeout(timer);
       if (result === 'timeout') {
         this.options.logger.warn({ drainTimeoutMs }, 'drain timed out; abandoning in-flight batches uncommitted');
-        await Promise.all(this.workers.map((worker) => worker.close(true)));
+        // Not `worker.close(true)`: after a graceful close() BullMQ returns that same promise,
+        // which still waits for the running jobs. The caller closes the connections instead;
+        // the open transactions roll back and the jobs go to another worker when their locks
+        // expire. The abandoned graceful close may still reject as its connection goes away.
+        graceful.catch((error: unknown) => this.options.logger.debug({ err: error }, 'abandoned close ended'));
       }
     })();
     return this.closing;

@@ -5,9 +5,12 @@ import { BatchWorkers, DeadLetterConsumer } from '@syncfleet/worker';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
-import { onShutdownSignal } from '../shutdown.ts';
+import { closeOrExit, onShutdownSignal } from '../shutdown.ts';
 import { positiveInt } from '../options.ts';
 import { startObservability } from '../observability.ts';
+
+/** Time to close Redis and the pools after the drain; the k8s grace period leaves room for it. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 export function registerWorkerCommand(program: Command, cli: CliContext): void {
   program
@@ -32,7 +35,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
         onShutdownSignal(logger, async () => {
           await Promise.all([workers.close(config.worker.drainTimeout), deadLetters.close()]);
           await observability.close();
-          await fleet.close();
+          await closeOrExit(logger, fleet.close(), CLOSE_TIMEOUT_MS);
           logger.info('worker stopped');
           resolve();
         });
