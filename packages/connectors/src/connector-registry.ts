@@ -1,5 +1,7 @@
 import type { ResolvedPipeline } from '@syncfleet/core';
 import type { ConnectorContext, SinkConnector, SourceConnector } from './connector.ts';
+import { createHttpSink } from './http/sink.ts';
+import { createHttpSource } from './http/source.ts';
 import { createModuleSink, createModuleSource } from './module-connector.ts';
 import { MysqlPoolRegistry } from './mysql/pool-registry.ts';
 import { createMysqlSink } from './mysql/sink.ts';
@@ -19,6 +21,8 @@ export function createSource(config: SourceConfig, context: ConnectorContext): S
     case 'mysql':
     case 'mariadb':
       return createMysqlSource(config, context.mysql);
+    case 'http':
+      return createHttpSource(config);
     case 'module':
       return createModuleSource(config, context);
   }
@@ -31,6 +35,8 @@ export function createSink(config: DestinationConfig, context: ConnectorContext)
     case 'mysql':
     case 'mariadb':
       return createMysqlSink(config, context.pipeline, context.mysql);
+    case 'http':
+      return createHttpSink(config, context.postgres);
     case 'module':
       return createModuleSink(config, context);
   }

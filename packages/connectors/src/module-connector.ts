@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   SyncfleetError,
-  type BatchPayload,
   type ModuleDestinationConfig,
   type ModuleSourceConfig,
 } from '@syncfleet/core';
-import type { ConnectorContext, PrepareOptions, SinkConnector, SourceConnector } from './connector.ts';
+import type { ConnectorContext, SinkConnector, SourceConnector } from './connector.ts';
 import { PostgresBookkeeping } from './postgres/bookkeeping.ts';
+import { sinkWithStateLedger, type ModuleSinkWriter } from './state-ledger-sink.ts';
 
 /**
  * Connectors written by users, referenced from the config as `kind: module, path: …`. The path
@@ -22,20 +22,7 @@ import { PostgresBookkeeping } from './postgres/bookkeeping.ts';
  * the two repeats the write with the same `idempotencyKey`, so `write` must be idempotent per
  * key (an HTTP `Idempotency-Key` header, an upsert, a dedupe table).
  */
-export interface ModuleSinkBatch {
-  /** Stable across retries and redeliveries of this batch: derived from its range and content hash. */
-  readonly idempotencyKey: string;
-  readonly columns: readonly string[];
-  /** Rows by column name, values in the source's text form (`null` for NULL). */
-  readonly records: readonly Readonly<Record<string, string | null>>[];
-  readonly payload: BatchPayload;
-}
-
-export interface ModuleSinkWriter {
-  prepare?(options: PrepareOptions): Promise<void>;
-  write(batch: ModuleSinkBatch): Promise<{ readonly loaded: number; readonly unchanged?: number }>;
-  close?(): Promise<void>;
-}
+export type { ModuleSinkBatch, ModuleSinkWriter } from './state-ledger-sink.ts';
 
 interface ConnectorModule {
   readonly createSource?: (options: Readonly<Record<string, unknown>>, context: ConnectorContext) => SourceConnector | Promise<SourceConnector>;
@@ -72,27 +59,5 @@ export async function createModuleSink(config: ModuleDestinationConfig, context:
     });
   }
   const writer = await module.createSink(config.options, context);
-  const bookkeeping = new PostgresBookkeeping(() => context.postgres.destination(config.state));
-  return {
-    kind: 'module',
-    bookkeeping,
-    prepare: async (options) => writer.prepare?.(options),
-    async write(payload) {
-      if (await bookkeeping.hasLedgerEntry(payload.pipeline, payload.batchId)) {
-        return { extracted: payload.rows.length, loaded: 0, unchanged: 0, quarantined: 0, duplicate: true };
-      }
-      const records = payload.rows.map((row) => Object.fromEntries(payload.columns.map((column, index) => [column, row[index] ?? null])));
-      const written = await writer.write({ idempotencyKey: payload.batchId, columns: payload.columns, records, payload });
-      const outcome = {
-        extracted: payload.rows.length,
-        loaded: written.loaded,
-        unchanged: written.unchanged ?? payload.rows.length - written.loaded,
-        quarantined: 0,
-        duplicate: false,
-      };
-      await bookkeeping.recordCommitted(payload, outcome);
-      return outcome;
-    },
-    close: async () => writer.close?.(),
-  };
+  return sinkWithStateLedger('module', writer, new PostgresBookkeeping(() => context.postgres.destination(config.state)));
 }

@@ -121,9 +121,50 @@ export const moduleSourceSchema = z
   })
   .superRefine(checkKeysetColumns);
 
-const sourceKinds = ['postgres', 'mysql', 'mariadb', 'module'] as const;
+const httpUrl = z
+  .string({ error: required('an HTTP URL', 'https://api.example.com/orders?cursor={cursor}') })
+  .regex(/^https?:\/\//, 'must start with http:// or https:// — e.g. https://api.example.com/orders');
 
-export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, moduleSourceSchema], {
+const httpHeaders = z
+  .record(z.string(), z.string(), { error: 'expected a map of header names to values — e.g. { Authorization: "Bearer ${API_TOKEN}" }' })
+  .default({});
+
+/**
+ * A paginated HTTP API. `{cursor}` in the URL takes the page token, `{since}` the
+ * `updated_since` value, `{limit}` the batch size; `items` and `nextCursor` are dot paths into
+ * the JSON response. Secrets come from the environment through `${VAR}` in `headers`.
+ */
+export const httpSourceSchema = z
+  .object({
+    kind: z.literal('http'),
+    url: httpUrl,
+    pagination: z.enum(['cursor', 'updated_since'], { error: 'expected cursor or updated_since' }).default('cursor'),
+    items: z.string().min(1).default('items'),
+    nextCursor: z.string().min(1).default('next_cursor'),
+    since: z.string().min(1).default('1970-01-01T00:00:00Z'),
+    headers: httpHeaders,
+    timeout: duration.default(30_000),
+    maxRetries: z.number().int().min(0).max(20).default(5),
+    ...keysetFields,
+    columns: z
+      .array(identifier, { error: required('the fields to sync', '[id, name, updated_at]') })
+      .min(1, 'must name at least one field — list the fields to sync, e.g. [id, name, updated_at]'),
+  })
+  .superRefine((source, ctx) => {
+    checkKeysetColumns(source, ctx);
+    const placeholder = source.pagination === 'cursor' ? '{cursor}' : '{since}';
+    if (!source.url.includes(placeholder)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: `must contain ${placeholder} for ${source.pagination} pagination — e.g. https://api.example.com/orders?${placeholder === '{cursor}' ? 'cursor={cursor}' : 'updated_since={since}&cursor={cursor}'}`,
+      });
+    }
+  });
+
+const sourceKinds = ['postgres', 'mysql', 'mariadb', 'http', 'module'] as const;
+
+export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, httpSourceSchema, moduleSourceSchema], {
   error: `unsupported source kind — use one of ${sourceKinds.join(' | ')}`,
 });
 
@@ -159,11 +200,26 @@ export const moduleDestinationSchema = z.object({
   state: postgresUrl,
 });
 
-const destinationKinds = ['postgres', 'mysql', 'mariadb', 'module'] as const;
+/**
+ * An HTTP API as a sink: one request per batch (`{ "records": […] }`) or per record, each with
+ * an `Idempotency-Key` derived from the content hash. The ledger lives in `state` (PostgreSQL).
+ */
+export const httpDestinationSchema = z.object({
+  kind: z.literal('http'),
+  url: httpUrl,
+  mode: z.enum(['batch', 'record'], { error: 'expected batch or record' }).default('batch'),
+  method: z.enum(['POST', 'PUT', 'PATCH'], { error: 'expected POST, PUT or PATCH' }).default('POST'),
+  headers: httpHeaders,
+  timeout: duration.default(30_000),
+  maxRetries: z.number().int().min(0).max(20).default(3),
+  state: postgresUrl,
+});
+
+const destinationKinds = ['postgres', 'mysql', 'mariadb', 'http', 'module'] as const;
 
 export const destinationSchema = z.discriminatedUnion(
   'kind',
-  [postgresDestinationSchema, mysqlDestinationSchema, moduleDestinationSchema],
+  [postgresDestinationSchema, mysqlDestinationSchema, httpDestinationSchema, moduleDestinationSchema],
   { error: `unsupported destination kind — use one of ${destinationKinds.join(' | ')}` },
 );
 
@@ -241,6 +297,8 @@ export type ResolvedDestination = ResolvedPipeline['destination'];
 export type PostgresSourceConfig = z.output<typeof postgresSourceSchema>;
 export type MysqlSourceConfig = z.output<typeof mysqlSourceSchema>;
 export type ModuleSourceConfig = z.output<typeof moduleSourceSchema>;
+export type HttpSourceConfig = z.output<typeof httpSourceSchema>;
+export type HttpDestinationConfig = z.output<typeof httpDestinationSchema>;
 export type PostgresDestinationConfig = z.output<typeof postgresDestinationSchema>;
 export type MysqlDestinationConfig = z.output<typeof mysqlDestinationSchema>;
 export type ModuleDestinationConfig = z.output<typeof moduleDestinationSchema>;
