@@ -1,5 +1,5 @@
 import { describeKeyset, type ResolvedPipeline } from '@syncfleet/core';
-import { readWatermark, recentRuns, type FleetResources, type RunRecord } from '@syncfleet/connectors';
+import type { FleetResources, RunRecord } from '@syncfleet/connectors';
 import { sourceLag } from './watermark-lag.ts';
 
 export interface PipelineStatus {
@@ -20,14 +20,13 @@ export async function pipelineStatus(fleet: FleetResources, pipeline: ResolvedPi
   const queue = await queueCounts(fleet, pipeline.name);
   const deadLettered = await countDeadLetters(fleet, pipeline.name);
   try {
-    const destination = await fleet.pools.destination(pipeline.destination.url);
-    const state = await readWatermark(destination, pipeline.name);
-    const { lagSeconds, sourceMaxCursor } = await sourceLag(
-      fleet.pools.get(pipeline.source.url),
-      pipeline,
-      state?.keyset ?? null,
-      state?.keysetTypes[0] ?? null,
-    );
+    const { bookkeeping } = await fleet.connectors.sink(pipeline);
+    const state = await bookkeeping.readWatermark(pipeline.name);
+    // Lag needs the source's clock and types; only the Postgres source offers both here.
+    const { lagSeconds, sourceMaxCursor } =
+      pipeline.source.kind === 'postgres'
+        ? await sourceLag(fleet.pools.get(pipeline.source.url), pipeline, state?.keyset ?? null, state?.keysetTypes[0] ?? null)
+        : { lagSeconds: null, sourceMaxCursor: null };
     return {
       pipeline: pipeline.name,
       watermark: state?.keyset ?? null,
@@ -37,7 +36,7 @@ export async function pipelineStatus(fleet: FleetResources, pipeline: ResolvedPi
       sourceMaxCursor,
       queue,
       deadLettered,
-      lastRuns: await recentRuns(destination, pipeline.name, 5),
+      lastRuns: await bookkeeping.recentRuns(pipeline.name, 5),
       error: null,
     };
   } catch (error) {
