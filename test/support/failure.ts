@@ -26,9 +26,12 @@ export async function scanOnly(config: ResolvedConfig): Promise<void> {
  * Runs in-process batch workers (and a dead-letter consumer, as `syncfleet worker` does) until
  * the pipeline queue holds nothing unfinished, and counts what happened.
  */
-export async function processQueued(config: ResolvedConfig, hooks?: WriteBatchHooks): Promise<RunCounters> {
+export async function processQueued(
+  config: ResolvedConfig,
+  hooks?: WriteBatchHooks,
+  counters: RunCounters = emptyCounters(),
+): Promise<RunCounters> {
   const fleet = new FleetResources(config);
-  const counters = emptyCounters();
   const pipeline = config.pipelines[0]!;
   const workers = new BatchWorkers({
     fleet,

@@ -39,6 +39,10 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   // An idle client whose server went away emits 'error' on the pool; without a listener that
   // kills the process. The next checkout gets a fresh connection, so there is nothing to do.
   pool.on('error', () => undefined);
+  // A checked-out client is not covered by that listener: one whose backend is terminated
+  // mid-batch (failover, pg_terminate_backend) emits 'error' on itself, and would kill the
+  // worker. The query in flight, or the next one, fails anyway and the batch is retried.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
