@@ -111,6 +111,12 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
         columns: columnNames,
         rows: page.rows,
       };
+      // Input the source could not read as rows is quarantined here, under this batch's id
+      // (idempotent per row key), before the batch that moves the keyset past it is queued.
+      if (page.rejected && page.rejected.length > 0) {
+        await sink.bookkeeping.recordQuarantine(payload, page.rejected);
+        log.warn({ rejected: page.rejected.length, hi }, 'source input quarantined');
+      }
       await waitForRoom(fleet, queue, lock, options);
       // An id that exists in any state makes this a no-op: the re-enqueue of an unchanged batch.
       await queue.add('batch', payload, batchJobOptions(pipeline, batchId));

@@ -1,5 +1,6 @@
 import type { ResolvedPipeline } from '@syncfleet/core';
 import type { ConnectorContext, SinkConnector, SourceConnector } from './connector.ts';
+import { createFilesSource } from './files/source.ts';
 import { createHttpSink } from './http/sink.ts';
 import { createHttpSource } from './http/source.ts';
 import { createModuleSink, createModuleSource } from './module-connector.ts';
@@ -23,6 +24,8 @@ export function createSource(config: SourceConfig, context: ConnectorContext): S
       return createMysqlSource(config, context.mysql);
     case 'http':
       return createHttpSource(config);
+    case 'files':
+      return createFilesSource(config);
     case 'module':
       return createModuleSource(config, context);
   }

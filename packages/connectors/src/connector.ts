@@ -59,6 +59,11 @@ export interface SourcePage {
   readonly rows: BatchRow[];
   /** The keyset of the page's last row: the batch's `hi`. */
   readonly hi: Keyset;
+  /**
+   * Input the source could not read as a row (a malformed CSV line): the engine quarantines it
+   * with the batch, and the keyset moves past it. A page may hold only rejected input.
+   */
+  readonly rejected?: readonly RejectedRow[];
 }
 
 /** Orders encoded keysets in the source's own types; the checkpoint's only comparison. */

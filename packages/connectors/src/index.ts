@@ -21,6 +21,7 @@ export * from './state-ledger-sink.ts';
 export * from './http/http-request.ts';
 export * from './http/source.ts';
 export * from './http/sink.ts';
+export * from './files/source.ts';
 export * from './transform-module.ts';
 export * from './mysql/connection.ts';
 export * from './mysql/pool-registry.ts';

@@ -162,9 +162,30 @@ export const httpSourceSchema = z
     }
   });
 
-const sourceKinds = ['postgres', 'mysql', 'mariadb', 'http', 'module'] as const;
+/**
+ * CSV or NDJSON files dropped into a directory. Each file is a unit of work identified by
+ * name, size and modification time, read once, streamed page by page; `columns` are the header
+ * names (CSV) or fields (NDJSON) to sync.
+ */
+export const filesSourceSchema = z
+  .object({
+    kind: z.literal('files'),
+    path: z
+      .string({ error: required('the directory to read', './drops/orders') })
+      .min(1, 'must not be empty — e.g. ./drops/orders'),
+    format: z.enum(['csv', 'ndjson'], { error: 'expected csv or ndjson' }),
+    pattern: z.string().min(1).default('*'),
+    delimiter: z.string().length(1, 'must be one character — e.g. "," or ";"').default(','),
+    ...keysetFields,
+    columns: z
+      .array(identifier, { error: required('the columns to sync', '[id, name, updated_at]') })
+      .min(1, 'must name at least one column — list the columns to sync, e.g. [id, name, updated_at]'),
+  })
+  .superRefine(checkKeysetColumns);
 
-export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, httpSourceSchema, moduleSourceSchema], {
+const sourceKinds = ['postgres', 'mysql', 'mariadb', 'http', 'files', 'module'] as const;
+
+export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, httpSourceSchema, filesSourceSchema, moduleSourceSchema], {
   error: `unsupported source kind — use one of ${sourceKinds.join(' | ')}`,
 });
 
@@ -298,6 +319,7 @@ export type PostgresSourceConfig = z.output<typeof postgresSourceSchema>;
 export type MysqlSourceConfig = z.output<typeof mysqlSourceSchema>;
 export type ModuleSourceConfig = z.output<typeof moduleSourceSchema>;
 export type HttpSourceConfig = z.output<typeof httpSourceSchema>;
+export type FilesSourceConfig = z.output<typeof filesSourceSchema>;
 export type HttpDestinationConfig = z.output<typeof httpDestinationSchema>;
 export type PostgresDestinationConfig = z.output<typeof postgresDestinationSchema>;
 export type MysqlDestinationConfig = z.output<typeof mysqlDestinationSchema>;
