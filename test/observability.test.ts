@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { describe, expect } from 'vitest';
-import { createOrdersTable, test, type CliProcess } from './support/sync-fixture.ts';
+import { FleetResources, RedisLock, scanLockKey } from '@syncfleet/connectors';
+import { recordedScan } from '@syncfleet/producer';
+import { createOrdersTable, quietLogger, test, type CliProcess } from './support/sync-fixture.ts';
 import { waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
 import { waitFor } from './support/services.ts';
 
@@ -133,5 +135,28 @@ describe('observability', () => {
     // Not SIGTERM: a worker whose Redis is gone cannot drain (BullMQ waits for Redis to close).
     worker.child.kill('SIGKILL');
     await worker.exited;
+  });
+
+  test('a scan that fails is recorded with its error; one that finds the scan lock held leaves no record', async ({ env }) => {
+    const config = env.config();
+    const fleet = new FleetResources(config);
+    const runs = async () =>
+      (await env.destination.query<{ kind: string; outcome: string; error: string | null }>(`SELECT kind, outcome, error FROM syncfleet.runs ORDER BY id`)).rows;
+    try {
+      const pipeline = config.pipelines[0]!;
+      // No source table yet: the scan fails, and its record says why.
+      await expect(recordedScan(fleet, pipeline, { logger: quietLogger })).rejects.toThrow(/orders/);
+      expect(await runs()).toEqual([{ kind: 'scan', outcome: 'failed', error: expect.stringContaining('orders') }]);
+
+      await createOrdersTable(env.source, 10);
+      const lock = (await RedisLock.tryAcquire(fleet.redis, scanLockKey(fleet.prefix, pipeline.name), 30_000))!;
+      expect(await recordedScan(fleet, pipeline, { logger: quietLogger })).toEqual({ status: 'locked' });
+      expect(await runs()).toHaveLength(1);
+      await lock.release();
+      expect(await recordedScan(fleet, pipeline, { logger: quietLogger })).toMatchObject({ status: 'scanned', rows: 10 });
+      expect((await runs()).map((run) => run.outcome)).toEqual(['failed', 'succeeded']);
+    } finally {
+      await fleet.close();
+    }
   });
 });

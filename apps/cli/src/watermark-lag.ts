@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { decodeKeyset, type ResolvedPipeline } from '@syncfleet/core';
-import { quoteIdent, readWatermark, sourceRelationSql, type FleetResources } from '@syncfleet/connectors';
+import { quoteIdent, sourceRelationSql, type FleetResources } from '@syncfleet/connectors';
 
 export interface WatermarkLag {
   /** Source's newest cursor minus the watermark's, in seconds; null for non-time cursors or no watermark. */
@@ -39,10 +39,10 @@ export async function sourceLag(
   return { lagSeconds: seconds === null ? null : Number(seconds), watermarkEpochSeconds: Number(lag[0]!.epoch), sourceMaxCursor: max };
 }
 
-/** The lag of one Postgres-to-Postgres pipeline, reading its watermark from the destination; unknown for other kinds. */
+/** The lag of one pipeline with a Postgres source, its watermark read from the sink; unknown for other sources. */
 export async function pipelineLag(fleet: FleetResources, pipeline: ResolvedPipeline): Promise<WatermarkLag> {
-  const { source, destination } = pipeline;
-  if (source.kind !== 'postgres' || destination.kind !== 'postgres') return { lagSeconds: null, watermarkEpochSeconds: null, sourceMaxCursor: null };
-  const state = await readWatermark(await fleet.pools.destination(destination.url), pipeline.name);
-  return sourceLag(fleet.pools.get(source.url), pipeline, state?.keyset ?? null, state?.keysetTypes[0] ?? null);
+  if (pipeline.source.kind !== 'postgres') return { lagSeconds: null, watermarkEpochSeconds: null, sourceMaxCursor: null };
+  const { bookkeeping } = await fleet.connectors.sink(pipeline);
+  const state = await bookkeeping.readWatermark(pipeline.name);
+  return sourceLag(fleet.pools.get(pipeline.source.url), pipeline, state?.keyset ?? null, state?.keysetTypes[0] ?? null);
 }

@@ -29,6 +29,8 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Told of each page read from the source (for the metrics). */
   readonly onPage?: (page: PageRead) => void;
+  /** Runs once the scan lock is held, before anything is read (the producer opens its run record). */
+  readonly onScanStart?: () => Promise<void>;
 }
 
 export interface PageRead {
@@ -64,6 +66,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
   if (!lock) return { status: 'locked' };
   const log = options.logger.child({ pipeline: pipeline.name });
   try {
+    await options.onScanStart?.();
     const source = await fleet.connectors.source(pipeline);
     const sink = await fleet.connectors.sink(pipeline);
     const description = await source.describe();

@@ -45,8 +45,3 @@ export async function recentRuns(pool: pg.Pool, pipeline: string, limit: number)
   );
   return rows;
 }
-
-/** Removes a run row that recorded nothing (a scan that found another producer holding the lock). */
-export async function discardRun(pool: pg.Pool, id: string): Promise<void> {
-  await pool.query('DELETE FROM syncfleet.runs WHERE id = $1', [id]);
-}
