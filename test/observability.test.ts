@@ -2,6 +2,9 @@ import { createServer } from 'node:net';
 import { describe, expect } from 'vitest';
 import { FleetResources, RedisLock, scanLockKey } from '@syncfleet/connectors';
 import { recordedScan } from '@syncfleet/producer';
+import { BatchWorkers } from '@syncfleet/worker';
+import { FleetMetrics } from '../apps/cli/src/fleet-metrics.ts';
+import { FAST_RETRY, scanOnly } from './support/failure.ts';
 import { createOrdersTable, quietLogger, test, type CliProcess } from './support/sync-fixture.ts';
 import { waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
 import { waitFor } from './support/services.ts';
@@ -156,6 +159,35 @@ describe('observability', () => {
       expect(await recordedScan(fleet, pipeline, { logger: quietLogger })).toMatchObject({ status: 'scanned', rows: 10 });
       expect((await runs()).map((run) => run.outcome)).toEqual(['failed', 'succeeded']);
     } finally {
+      await fleet.close();
+    }
+  });
+
+  test('dead-lettered batches show in the counters, the queue gauges and the dead-letter gauge', async ({ env }) => {
+    await createOrdersTable(env.source, 300);
+    const config = env.config({ batchSize: 100, retry: FAST_RETRY });
+    await scanOnly(config);
+    // The destination loses a column after the scan: every batch fails fatally.
+    await env.destination.query('ALTER TABLE public.orders DROP COLUMN amount');
+    const fleet = new FleetResources(config);
+    const metrics = new FleetMetrics(fleet, config.pipelines, quietLogger);
+    const workers = new BatchWorkers({ fleet, pipelines: config.pipelines, concurrency: 2, logger: quietLogger, ...metrics.workerEvents });
+    try {
+      const text = await waitFor(
+        async () => {
+          const { body } = await metrics.render();
+          return sampleOf(body, 'syncfleet_dead_letter_jobs', { pipeline: 'orders' }) === 3 ? body : null;
+        },
+        { what: '3 dead-lettered batches in the metrics' },
+      );
+      expect(sampleOf(text, 'syncfleet_batches_total', { pipeline: 'orders', outcome: 'dead_lettered' })).toBe(3);
+      expect(sampleOf(text, 'syncfleet_batches_total', { pipeline: 'orders', outcome: 'completed' })).toBe(0);
+      expect(sampleOf(text, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'loaded' })).toBe(0);
+      expect(sampleOf(text, 'syncfleet_queue_jobs', { pipeline: 'orders', state: 'failed' })).toBe(3);
+      // Nothing committed yet: no watermark, so no lag to report rather than a made-up one.
+      expect(sampleOf(text, 'syncfleet_watermark_lag_seconds', { pipeline: 'orders' })).toBeUndefined();
+    } finally {
+      await workers.close(5000);
       await fleet.close();
     }
   });

@@ -4,7 +4,7 @@ import { QUEUE_STATES, SyncfleetMetrics, type QueueState, type ResolvedPipeline 
 import type { FleetResources } from '@syncfleet/connectors';
 import type { BatchWorkerEvents } from '@syncfleet/worker';
 import type { PageRead } from '@syncfleet/producer';
-import { countDeadLetters, queueCounts } from './status.ts';
+import { countDeadLettersByPipeline, queueCounts } from './status.ts';
 import { pipelineLag } from './watermark-lag.ts';
 
 /** What the producer tells of each page it reads. */
@@ -18,6 +18,7 @@ export type PageObserver = (pipeline: string, page: PageRead) => void;
 export class FleetMetrics {
   readonly metrics = new SyncfleetMetrics();
   private collecting: Promise<void> | undefined;
+  private deadLetterTally: { total: number; at: number; counts: Map<string, number> } | undefined;
 
   constructor(
     private readonly fleet: FleetResources,
@@ -55,33 +56,37 @@ export class FleetMetrics {
     await Promise.all(this.pipelines.map((pipeline) => this.collectPipeline(pipeline, deadLetters)));
   }
 
-  private async collectPipeline(pipeline: ResolvedPipeline, deadLetters: ((name: string) => Promise<number>) | null): Promise<void> {
-    const [queue, deadLettered, lag] = await Promise.all([
+  private async collectPipeline(pipeline: ResolvedPipeline, deadLetters: Map<string, number> | null): Promise<void> {
+    const [queue, lag] = await Promise.all([
       queueCounts(this.fleet, pipeline.name).then(
         (counts) => Object.fromEntries(QUEUE_STATES.map((state) => [state, counts[state]])) as Record<QueueState, number>,
         (error: unknown) => this.unknown(pipeline, 'queue counts', error),
       ),
-      deadLetters ? deadLetters(pipeline.name).catch((error: unknown) => this.unknown(pipeline, 'dead-letter count', error)) : null,
       pipelineLag(this.fleet, pipeline).catch((error: unknown) => this.unknown(pipeline, 'watermark lag', error)),
     ]);
     this.metrics.setPipelineGauges({
       pipeline: pipeline.name,
       queue,
-      deadLettered,
+      deadLettered: deadLetters ? (deadLetters.get(pipeline.name) ?? 0) : null,
       lagSeconds: lag?.lagSeconds ?? null,
       watermarkEpochSeconds: lag?.watermarkEpochSeconds ?? null,
     });
   }
 
   /**
-   * The dead-letter queue is fleet-wide; counting one pipeline's entries means paging through
-   * it, so that happens only when it is not empty (and it should be empty).
+   * The dead-letter queue is fleet-wide and its entries carry whole batches: telling pipelines
+   * apart means reading them. So the per-pipeline tally is redone only when the queue's size
+   * changed or a minute has passed, and not at all while the queue is empty (as it should be).
    */
-  private async deadLetterCounts(): Promise<((name: string) => Promise<number>) | null> {
+  private async deadLetterCounts(): Promise<Map<string, number> | null> {
     try {
       const counts = await this.fleet.deadLetterQueue().getJobCounts('waiting', 'delayed', 'failed', 'completed');
       const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      return total === 0 ? async () => 0 : (name) => countDeadLetters(this.fleet, name);
+      if (total === 0) return new Map();
+      const cached = this.deadLetterTally;
+      if (cached && cached.total === total && Date.now() - cached.at < 60_000) return cached.counts;
+      this.deadLetterTally = { total, at: Date.now(), counts: await countDeadLettersByPipeline(this.fleet) };
+      return this.deadLetterTally.counts;
     } catch (error) {
       this.logger.warn({ err: error }, 'metrics: cannot count the dead-letter queue');
       return null;

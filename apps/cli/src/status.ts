@@ -66,15 +66,22 @@ export async function queueCounts(fleet: FleetResources, pipeline: string): Prom
   };
 }
 
-/** Pages through the fleet-wide dead-letter queue; cheap while it is empty, as it should be. */
 export async function countDeadLetters(fleet: FleetResources, pipeline: string): Promise<number> {
+  return (await countDeadLettersByPipeline(fleet)).get(pipeline) ?? 0;
+}
+
+/** Pages once through the fleet-wide dead-letter queue; cheap while it is empty, as it should be. */
+export async function countDeadLettersByPipeline(fleet: FleetResources): Promise<Map<string, number>> {
   const queue = fleet.deadLetterQueue();
-  let count = 0;
+  const counts = new Map<string, number>();
   const pageSize = 500;
   for (let start = 0; ; start += pageSize) {
     const jobs = await queue.getJobs(['waiting', 'delayed', 'failed', 'completed'], start, start + pageSize - 1);
-    count += jobs.filter((job) => job?.data?.pipeline === pipeline).length;
-    if (jobs.length < pageSize) return count;
+    for (const job of jobs) {
+      const pipeline = job?.data?.pipeline;
+      if (typeof pipeline === 'string') counts.set(pipeline, (counts.get(pipeline) ?? 0) + 1);
+    }
+    if (jobs.length < pageSize) return counts;
   }
 }
 
