@@ -54,7 +54,7 @@ describe('Bull Board dashboard', () => {
       expect((await stranger.goto(dashboard.url))?.status()).toBe(401);
       const context = await browser.newContext({ httpCredentials: { username: 'ops', password } });
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(20_000);
       await page.goto(dashboard.url);
       await page.getByRole('link', { name: /dead-letter/ }).first().click();
       await page.getByRole('link', { name: /FAILED/ }).click();
@@ -62,7 +62,7 @@ describe('Bull Board dashboard', () => {
       const jobLink = page.getByRole('link', { name: entry!.id });
       await jobLink.waitFor();
       const card = page.locator('div', { has: jobLink }).filter({ has: page.getByRole('tab', { name: 'Error' }) }).last();
-      await expect.poll(() => card.getByText(/column "amount" does not exist/).count()).toBeGreaterThan(0);
+      await expect.poll(() => card.getByText(/column "amount" .*does not exist/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
       // The job card's icon buttons are labelled by tooltips: hover, check it says Retry, click.
       const retry = card.locator('button:has(svg.lucide-refresh-cw)');
       await retry.hover();

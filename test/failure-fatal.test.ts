@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
-import { FleetResources, frontierKey } from '@syncfleet/connectors';
+import type { ResolvedConfig } from '@syncfleet/core';
+import { FleetResources, frontierKey, listDeadLetters, replayDeadLetter } from '@syncfleet/connectors';
 import { createOrdersTable, test } from './support/sync-fixture.ts';
 import { ledgerCount, waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
 import { FAST_RETRY, expectSameOrders, processQueued, rowVersions, scanOnly, watermarkOf } from './support/failure.ts';
@@ -30,22 +31,23 @@ describe('fatal failures and the dead-letter queue', () => {
     expect(await ledgerCount(env.destination)).toBe(0);
     expect(await watermarkOf(env)).toBeNull();
 
+    // The read-only commands run side by side (each CLI start costs a few seconds on 2 cores).
+    const [first] = await inProcess(config, (fleet) => listDeadLetters(fleet));
     const list = env.spawnCli(['--config', file, 'dlq', 'list', '--json']);
+    const show = env.spawnCli(['--config', file, 'dlq', 'show', first!.id]);
+    const refused = env.spawnCli(['--config', file, 'dlq', 'purge', '--all']);
     expect((await list.exited).code).toBe(0);
     const entries = JSON.parse(list.stdout()) as ListedEntry[];
     expect(entries).toHaveLength(3);
+    expect(entries[0]!.id).toBe(first!.id);
     for (const entry of entries) {
       // Parked by the consumer as a failed job: what Bull Board shows with a Retry button.
       expect(entry).toMatchObject({ state: 'failed', pipeline: 'orders', attempts: 1, code: '42703', rows: 100 });
       expect(entry.error).toMatch(/column "amount" .*does not exist/);
     }
-
-    const show = env.spawnCli(['--config', file, 'dlq', 'show', entries[0]!.id]);
     expect((await show.exited).code).toBe(0);
     expect(show.stdout()).toContain('onDeadLetter: block');
     expect(show.stdout()).toMatch(/error\s+column "amount" .*does not exist \[42703\]/);
-
-    const refused = env.spawnCli(['--config', file, 'dlq', 'purge', '--all']);
     expect((await refused.exited).code).toBe(1);
     expect(refused.stderr()).toContain('refusing to purge 3 dead batch(es) without --yes');
 
@@ -72,15 +74,12 @@ describe('fatal failures and the dead-letter queue', () => {
     expect(results[0]!.counters).toMatchObject({ dead: 0, quarantined: 0, loaded: 300 });
     await waitForWatermarkAtEnd(env);
     await expectSameOrders(env, expect);
-    const empty = env.spawnCli(['--config', file, 'dlq', 'list', '--json']);
-    expect((await empty.exited).code).toBe(0);
-    expect(JSON.parse(empty.stdout())).toEqual([]);
+    expect(await inProcess(config, (fleet) => listDeadLetters(fleet))).toEqual([]);
   });
 
   test('replaying a batch that already landed, twice, writes nothing', async ({ env }) => {
     await createOrdersTable(env.source, 200);
     const config = env.config({ batchSize: 100, retry: FAST_RETRY });
-    const file = await writeConfigFile(env.rawConfig({ batchSize: 100, retry: FAST_RETRY }));
     await scanOnly(config);
     await env.destination.query('ALTER TABLE public.orders DROP COLUMN amount');
     expect(await processQueued(config)).toMatchObject({ dead: 2 });
@@ -88,11 +87,15 @@ describe('fatal failures and the dead-letter queue', () => {
 
     // Keep a copy of the entries, replay them, then put the copies back as stale entries.
     const fleet = new FleetResources(config);
+    const replayAll = async () => {
+      for (const record of await listDeadLetters(fleet)) {
+        await replayDeadLetter(fleet, config.pipelines, (await fleet.deadLetterQueue().getJob(record.id))!);
+      }
+    };
     try {
-      const stale = (await fleet.deadLetterQueue().getJobs(['failed'])).map((job) => job.data);
+      const stale = (await listDeadLetters(fleet)).map((record) => record.entry);
       expect(stale).toHaveLength(2);
-      const replay = env.spawnCli(['--config', file, 'dlq', 'replay', '--all']);
-      expect((await replay.exited).code).toBe(0);
+      await replayAll();
       expect(await processQueued(config)).toMatchObject({ loaded: 200, dead: 0 });
       await expectSameOrders(env, expect);
       const versions = await rowVersions(env);
@@ -100,8 +103,7 @@ describe('fatal failures and the dead-letter queue', () => {
 
       for (let round = 0; round < 2; round += 1) {
         for (const entry of stale) await fleet.deadLetterQueue().add('dead-batch', entry, { jobId: `${entry.batchId}-stale-${round}` });
-        const again = env.spawnCli(['--config', file, 'dlq', 'replay', '--all']);
-        expect((await again.exited).code).toBe(0);
+        await replayAll();
         // The ledger makes each replay a no-op: counted as unchanged, nothing written (see below).
         expect(await processQueued(config)).toMatchObject({ extracted: 200, loaded: 0, unchanged: 200, dead: 0 });
       }
@@ -112,3 +114,12 @@ describe('fatal failures and the dead-letter queue', () => {
     }
   });
 });
+
+async function inProcess<T>(config: ResolvedConfig, action: (fleet: FleetResources) => Promise<T>): Promise<T> {
+  const fleet = new FleetResources(config);
+  try {
+    return await action(fleet);
+  } finally {
+    await fleet.close();
+  }
+}
