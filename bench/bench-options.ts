@@ -18,10 +18,12 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Pass `--cpu-prof` to worker processes, writing profiles here. */
   readonly profileDir: string | null;
+  /** Keep every producer's and worker's JSON log here. */
+  readonly logDir: string | null;
 }
 
 const usage = `usage: pnpm bench [--rows N] [--runs K] [--scenarios load,incremental,noop,scaling,memory]
-                  [--scale-factor F] [--memory-rows N] [--naive-sample N] [--profile-dir DIR]`;
+                  [--scale-factor F] [--memory-rows N] [--naive-sample N] [--profile-dir DIR] [--log-dir DIR]`;
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
@@ -37,6 +39,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       redis: { type: 'string', default: env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
       out: { type: 'string', default: 'bench/results' },
       'profile-dir': { type: 'string' },
+      'log-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -63,6 +66,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     redisUrl: values.redis,
     outDir: values.out,
     profileDir: values['profile-dir'] ?? null,
+    logDir: values['log-dir'] ?? null,
   };
 }
 

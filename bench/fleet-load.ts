@@ -8,6 +8,7 @@ export interface FleetContext {
   readonly configDir: string;
   readonly prefixBase: string;
   readonly profileDir: string | null;
+  readonly logDir: string | null;
   readonly recordFailure: (what: string) => void;
 }
 
@@ -59,7 +60,7 @@ export async function startFleet(
     destinationUrl: options.destinationUrl,
   });
   const fleet = new Fleet(
-    { configPath, sourceUrl: options.sourceUrl, destinationUrl: options.destinationUrl, profileDir: context.profileDir },
+    { configPath, sourceUrl: options.sourceUrl, destinationUrl: options.destinationUrl, profileDir: context.profileDir, logDir: context.logDir },
     () => deleteRedisPrefix(context.redisUrl, queuePrefix),
   );
   await fleet.startWorkers(options.workers);

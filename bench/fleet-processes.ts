@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ export interface FleetSpec {
   readonly sourceUrl: string;
   readonly destinationUrl: string;
   readonly profileDir?: string | null;
+  /** Keep each process's JSON log (stderr) here, one file per process. */
+  readonly logDir?: string | null;
 }
 
 export interface SyncTiming {
@@ -28,6 +31,7 @@ export interface SyncTiming {
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', 'apps/cli/src/main.ts'];
+let logFiles = 0;
 const SYNC_TIMEOUT_MS = 30 * 60_000;
 
 export async function writeFleetConfig(
@@ -61,8 +65,9 @@ class CliProcess {
   private readonly exited: Promise<number | null>;
   private readonly poller: NodeJS.Timeout;
 
-  constructor(args: readonly string[], nodeFlags: readonly string[] = []) {
+  constructor(args: readonly string[], nodeFlags: readonly string[] = [], logFile: string | null = null) {
     this.child = spawn(process.execPath, [...nodeFlags, ...CLI, ...args], { cwd: REPOSITORY, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (logFile) this.child.stderr!.pipe(createWriteStream(logFile));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     createInterface({ input: this.child.stderr! }).on('line', (line) => {
@@ -139,11 +144,25 @@ export class Fleet {
     this.source = createPool(spec.sourceUrl, { max: 1, applicationName: 'syncfleet-bench' });
   }
 
+  private async logFile(role: string): Promise<string | null> {
+    if (!this.spec.logDir) return null;
+    await mkdir(this.spec.logDir, { recursive: true });
+    logFiles += 1;
+    return join(this.spec.logDir, `${String(logFiles).padStart(3, '0')}-${role}.log`);
+  }
+
+  private profileFlags(role = 'producer'): string[] {
+    const dir = this.spec.profileDir;
+    // One folder per role: V8 names the files by pid and thread, not by what the process was.
+    return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, role)}`] : [];
+  }
+
   /** Starts `count` worker processes and waits until each has connected its queue. */
   async startWorkers(count: number): Promise<void> {
     for (let index = 0; index < count; index += 1) {
-      const flags = this.spec.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.spec.profileDir}`] : [];
-      this.workers.push(new CliProcess(['--config', this.spec.configPath, '--log-level', 'info', 'worker'], flags));
+      this.workers.push(
+        new CliProcess(['--config', this.spec.configPath, '--log-level', 'info', 'worker'], this.profileFlags('worker'), await this.logFile('worker')),
+      );
     }
     await Promise.all(this.workers.map((worker) => worker.waitForLog('worker ready', 60_000)));
   }
@@ -179,7 +198,7 @@ export class Fleet {
   async sync(pipeline = 'orders'): Promise<SyncTiming> {
     const target = await this.sourceEnd();
     const startedAt = performance.now();
-    const producer = new CliProcess(['--config', this.spec.configPath, '--log-level', 'warn', 'producer', '--once', '--pipeline', pipeline]);
+    const producer = new CliProcess(['--config', this.spec.configPath, '--log-level', 'warn', 'producer', '--once', '--pipeline', pipeline], this.profileFlags(), await this.logFile('producer'));
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
     for (;;) {
       if (!producer.running && producer.child.exitCode !== 0) {

@@ -36,6 +36,7 @@ try {
       configDir,
       prefixBase: `sfbench-${process.pid}`,
       profileDir: options.profileDir,
+      logDir: options.logDir,
       recordFailure: (what) => {
         failures.push(what);
         log(`FAILURE: ${what}`);
