@@ -71,7 +71,7 @@ describe('graceful shutdown', () => {
     await expectExitZeroWithin(worker, since, 10_000);
     await expectExitZeroWithin(producer, since, 15_000);
     expect(worker.stderr()).toContain('drain timed out');
-    expect(worker.stderr()).toContain('exiting, their transactions roll back');
+    expect(worker.stderr()).toContain('exiting (open transactions roll back)');
     await finishAndCompare(env, config);
   });
 

@@ -7,6 +7,7 @@ import { onShutdownSignal } from './shutdown.ts';
 import { runOnce, type PipelineRunResult } from './run-once.ts';
 import { combineWorkerEvents, startObservability, type Observability } from './observability.ts';
 import { RunProgress } from './run-progress.ts';
+import { logOutages } from './outage-log.ts';
 
 export async function runWithConfig(
   config: ResolvedConfig,
@@ -16,7 +17,7 @@ export async function runWithConfig(
   fresh = false,
 ): Promise<PipelineRunResult[]> {
   const logger = createLogger(logLevel);
-  const fleet = new FleetResources(config, { applicationName: 'syncfleet-run', poolSize: concurrency + 2 });
+  const fleet = new FleetResources(config, { applicationName: 'syncfleet-run', poolSize: concurrency + 2, onOutage: logOutages(logger) });
   let observability: Observability | undefined;
   let progress: RunProgress | undefined;
   try {

@@ -37,7 +37,7 @@ export async function closeOrExit(logger: Logger, closing: Promise<unknown>, tim
   const result = await Promise.race([closing.then(() => 'closed' as const), timedOut]);
   clearTimeout(timer);
   if (result === 'closed') return;
-  logger.warn({ timeoutMs }, 'connections still busy after the drain; exiting, their transactions roll back');
+  logger.warn({ timeoutMs }, 'still closing connections after the drain; exiting (open transactions roll back)');
   logger.flush(() => process.exit(0));
   // flush's callback is the way out; do not go on as if closed.
   await new Promise<never>(() => undefined);

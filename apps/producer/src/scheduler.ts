@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
-import type { ResolvedPipeline } from '@syncfleet/core';
+import { describeConnectionError, isConnectionError, type ResolvedPipeline } from '@syncfleet/core';
 import type { FleetResources } from '@syncfleet/connectors';
 import type { PageRead, ScanHooks } from './scan-pipeline.ts';
 import { recordedScan } from './recorded-scan.ts';
@@ -50,7 +50,14 @@ export class ProducerScheduler {
       .then((result) => {
         if (result.status === 'locked') this.options.logger.info({ pipeline: pipeline.name }, 'another producer is scanning; skipped');
       })
-      .catch((error: unknown) => this.options.logger.error({ err: error, pipeline: pipeline.name }, 'scan failed'));
+      .catch((error: unknown) => {
+        // An unreachable service is reported once per outage (FleetResources): no stack per tick.
+        if (isConnectionError(error)) {
+          this.options.logger.info({ pipeline: pipeline.name, reason: describeConnectionError(error) }, 'scan skipped: service unreachable, next tick retries');
+        } else {
+          this.options.logger.error({ err: error, pipeline: pipeline.name }, 'scan failed');
+        }
+      });
     this.inFlight.add(scan);
     void scan.finally(() => this.inFlight.delete(scan));
     return scan;

@@ -2,6 +2,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import {
   classifyFailure,
+  describeConnectionError,
+  isConnectionError,
   fullJitterDelay,
   isBatchPayload,
   type BatchOutcome,
@@ -69,7 +71,12 @@ export class BatchWorkers {
         },
       },
     );
-    worker.on('error', (error) => logger.error({ err: error, pipeline: pipeline.name }, 'queue connection error'));
+    worker.on('error', (error) => {
+      // Redis being unreachable is reported once per outage by FleetResources; BullMQ would
+      // otherwise repeat it here on every reconnection attempt.
+      if (isConnectionError(error)) return;
+      logger.error({ err: error, pipeline: pipeline.name }, 'queue error');
+    });
     return worker;
   }
 
@@ -85,7 +92,9 @@ export class BatchWorkers {
       const fatal = classifyFailure(error) === 'fatal';
       const attempts = job.opts.attempts ?? 1;
       if (!fatal && attempt < attempts) {
-        logger.warn({ err: error, nextAttempt: attempt + 1 }, 'batch failed, will retry');
+        // An unreachable database is reported once per outage (FleetResources): no stack per batch.
+        if (isConnectionError(error)) logger.debug({ reason: describeConnectionError(error), nextAttempt: attempt + 1 }, 'batch failed: service unreachable, will retry');
+        else logger.warn({ err: error, nextAttempt: attempt + 1 }, 'batch failed, will retry');
         this.options.onRetry?.(pipeline.name, error);
         throw error;
       }

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { ResolvedPipeline } from '@syncfleet/core';
+import { isConnectionError, type ResolvedPipeline } from '@syncfleet/core';
 import { DEAD_LETTER_QUEUE, replayDeadLetter, type DeadLetterEntry, type FleetResources } from '@syncfleet/connectors';
 
 export interface DeadLetterConsumerOptions {
@@ -35,7 +35,11 @@ export class DeadLetterConsumer {
       concurrency: 1,
       removeOnComplete: { count: 0 },
     });
-    this.worker.on('error', (error) => logger.error({ err: error }, 'dead-letter queue connection error'));
+    this.worker.on('error', (error) => {
+      // Reported once per outage by FleetResources, not on every reconnection attempt.
+      if (isConnectionError(error)) return;
+      logger.error({ err: error }, 'dead-letter queue error');
+    });
   }
 
   private async handle(job: Job<DeadLetterEntry, { replayedAs: string }, string>): Promise<{ replayedAs: string }> {

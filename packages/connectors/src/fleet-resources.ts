@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ResolvedConfig } from '@syncfleet/core';
+import { OutageTracker, type OutageEvent, type ResolvedConfig } from '@syncfleet/core';
 import { PoolRegistry } from './postgres/pool-registry.ts';
 import { ConnectorRegistry } from './connector-registry.ts';
 import { createRedis } from './redis/connection.ts';
@@ -20,9 +20,27 @@ export class FleetResources {
   private deadLetters: Queue<DeadLetterEntry> | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(readonly config: ResolvedConfig, options: { poolSize?: number; applicationName?: string } = {}) {
+  constructor(
+    readonly config: ResolvedConfig,
+    options: {
+      poolSize?: number;
+      applicationName?: string;
+      /**
+       * Told once when Redis or a PostgreSQL database becomes unreachable and once when it is
+       * back; the clients meanwhile retry with backoff. Without it, ioredis prints its own
+       * "Unhandled error event" line per attempt.
+       */
+      onOutage?: (event: OutageEvent) => void;
+    } = {},
+  ) {
     this.redis = createRedis(config.redis);
-    this.pools = new PoolRegistry({ max: options.poolSize ?? 4, applicationName: options.applicationName ?? 'syncfleet' });
+    if (options.onOutage) {
+      const redis = new OutageTracker(redisServiceName(config.redis), options.onOutage);
+      // Every 'error' ioredis emits is about its connection (command errors reject the command).
+      this.redis.on('error', (error: unknown) => redis.failed(error));
+      this.redis.on('ready', () => redis.succeeded());
+    }
+    this.pools = new PoolRegistry({ max: options.poolSize ?? 4, applicationName: options.applicationName ?? 'syncfleet' }, options.onOutage);
     this.connectors = new ConnectorRegistry(this.pools, { poolSize: options.poolSize });
   }
 
@@ -50,8 +68,16 @@ export class FleetResources {
       await Promise.allSettled([...this.queues.values(), ...(this.deadLetters ? [this.deadLetters] : [])].map((queue) => queue.close()));
       await this.connectors.close();
       await this.pools.close();
-      await this.redis.quit().catch(() => this.redis.disconnect());
+      // QUIT waits in the offline queue while Redis is unreachable, possibly forever.
+      if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+      else this.redis.disconnect();
     })();
     return this.closing;
   }
+}
+
+/** `Redis host:port`: names the server without the URL's credentials. */
+export function redisServiceName(url: string): string {
+  const parsed = new URL(url);
+  return `Redis ${parsed.hostname}:${parsed.port || '6379'}`;
 }

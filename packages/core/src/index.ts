@@ -13,3 +13,4 @@ export * from './run-summary.ts';
 export * from './secret-mask.ts';
 export * from './metrics.ts';
 export * from './transform.ts';
+export * from './connection-outage.ts';

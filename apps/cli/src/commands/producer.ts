@@ -5,7 +5,8 @@ import { ProducerScheduler, recordedScan } from '@syncfleet/producer';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
-import { onShutdownSignal } from '../shutdown.ts';
+import { closeOrExit, onShutdownSignal } from '../shutdown.ts';
+import { logOutages } from '../outage-log.ts';
 import { EXIT_PIPELINE_FAILED, describeError } from '../exit-codes.ts';
 import { startObservability } from '../observability.ts';
 
@@ -19,7 +20,7 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
       const config = await loadConfig(cli.globals().config);
       const pipelines = selectPipelines(config, options.pipeline);
       const logger = createLogger(cli.globals().logLevel);
-      const fleet = new FleetResources(config, { applicationName: 'syncfleet-producer' });
+      const fleet = new FleetResources(config, { applicationName: 'syncfleet-producer', onOutage: logOutages(logger) });
       const hooks = faultHooks().scan;
       const observability = await startObservability({ config, fleet, pipelines, logger }).catch(async (error: unknown) => {
         await fleet.close();
@@ -54,8 +55,15 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
           await scheduler.close();
-          await observability.close();
-          await fleet.close();
+          // Bounded: closing waits for Redis, which may be the thing that is down.
+          await closeOrExit(
+            logger,
+            (async () => {
+              await observability.close();
+              await fleet.close();
+            })(),
+            5_000,
+          );
           resolve();
         });
         scheduler.start();

@@ -6,6 +6,7 @@ import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
 import { closeOrExit, onShutdownSignal } from '../shutdown.ts';
+import { logOutages } from '../outage-log.ts';
 import { positiveInt } from '../options.ts';
 import { startObservability } from '../observability.ts';
 
@@ -23,7 +24,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const pipelines = selectPipelines(config, options.pipeline);
       const logger = createLogger(cli.globals().logLevel);
       const concurrency = options.concurrency ?? config.worker.concurrency;
-      const fleet = new FleetResources(config, { applicationName: 'syncfleet-worker', poolSize: concurrency + 1 });
+      const fleet = new FleetResources(config, { applicationName: 'syncfleet-worker', poolSize: concurrency + 1, onOutage: logOutages(logger) });
       const observability = await startObservability({ config, fleet, pipelines, logger }).catch(async (error: unknown) => {
         await fleet.close();
         throw error;
@@ -33,9 +34,19 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
       const deadLetters = new DeadLetterConsumer({ fleet, pipelines: config.pipelines, logger });
       await new Promise<void>((resolve) => {
         onShutdownSignal(logger, async () => {
-          await Promise.all([workers.close(config.worker.drainTimeout), deadLetters.close()]);
-          await observability.close();
-          await closeOrExit(logger, fleet.close(), CLOSE_TIMEOUT_MS);
+          // Closing BullMQ workers waits for Redis; during an outage only the drain timeout
+          // and CLOSE_TIMEOUT_MS bound it, so the process still exits within its grace period.
+          const deadLettersClosed = deadLetters.close();
+          await workers.close(config.worker.drainTimeout);
+          await closeOrExit(
+            logger,
+            (async () => {
+              await deadLettersClosed;
+              await observability.close();
+              await fleet.close();
+            })(),
+            CLOSE_TIMEOUT_MS,
+          );
           logger.info('worker stopped');
           resolve();
         });

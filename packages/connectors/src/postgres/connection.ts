@@ -24,6 +24,44 @@ export interface PoolOptions {
   readonly max?: number;
   readonly applicationName?: string;
   readonly connectionTimeoutMillis?: number;
+  /** Told of every new connection's outcome, to report outages once (core/connection-outage). */
+  readonly connectionObserver?: ConnectionObserver;
+}
+
+export interface ConnectionObserver {
+  succeeded(): void;
+  failed(error: unknown): void;
+}
+
+/**
+ * pg-pool creates its connections through `new Client(…).connect(callback)`; a subclass is
+ * the one place that sees each attempt's outcome before the caller does.
+ */
+function observedClient(observer: ConnectionObserver): typeof pg.Client {
+  type ConnectCallback = ((err: Error) => void) | ((err: null, client: pg.Client) => void);
+  return class ObservedClient extends pg.Client {
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ConnectCallback): void;
+    override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+      const attempt = super.connect();
+      const observed = attempt.then(
+        (client) => {
+          observer.succeeded();
+          return client;
+        },
+        (error: unknown) => {
+          observer.failed(error);
+          throw error;
+        },
+      );
+      if (!callback) return observed;
+      const reply = callback as (err: Error | null, client?: pg.Client) => void;
+      observed.then(
+        (client) => reply(null, client),
+        (error: Error) => reply(error),
+      );
+    }
+  };
 }
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
@@ -35,6 +73,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     application_name: options.applicationName ?? 'syncfleet',
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
     idleTimeoutMillis: 30_000,
+    ...(options.connectionObserver ? { Client: observedClient(options.connectionObserver) } : {}),
   });
   // An idle client whose server went away emits 'error' on the pool; without a listener that
   // kills the process. The next checkout gets a fresh connection, so there is nothing to do.
