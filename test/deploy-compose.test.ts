@@ -61,6 +61,12 @@ describe('docker-compose.yml', () => {
       expect(await checkCliArguments(service.command as string[]), name).toEqual([]);
     }
     expect(compose.services.producer!.command).toEqual(['producer']);
+    // Reachable from outside its container, the dashboard must have credentials (it refuses to start otherwise).
+    const dashboard = compose.services.dashboard!;
+    expect(dashboard.command).toEqual(['dashboard', '--port', '3000', '--host', '0.0.0.0']);
+    const environment = composeDefaults(dashboard.environment ?? {});
+    expect(environment.SYNCFLEET_DASHBOARD_USER && environment.SYNCFLEET_DASHBOARD_PASSWORD).toBeTruthy();
+    expect(environment.SYNCFLEET_CONFIG).toBe('/etc/syncfleet/syncfleet.yaml');
     expect(compose.services.worker!.command).toEqual(['worker']);
   });
 

@@ -121,7 +121,9 @@ describe('renderK8sManifests', () => {
     const manifests = render({ namespace: 'data' });
     expect(find(manifests, 'Deployment', 'syncfleet-producer').spec.template.spec.containers[0].args).toEqual(['producer']);
     const dashboard = find(manifests, 'Deployment', 'syncfleet-dashboard');
-    expect(dashboard.spec.template.spec.containers[0].args).toEqual(['dashboard', '--port', '3000']);
+    expect(dashboard.spec.template.spec.containers[0].args).toEqual(['dashboard', '--port', '3000', '--host', '0.0.0.0']);
+    const env = dashboard.spec.template.spec.containers[0].env as { name: string }[];
+    expect(env.map((variable) => variable.name)).toEqual(expect.arrayContaining(['SYNCFLEET_DASHBOARD_USER', 'SYNCFLEET_DASHBOARD_PASSWORD']));
     const service = find(manifests, 'Service', 'syncfleet-dashboard');
     expect(service.spec.selector).toEqual(dashboard.spec.selector.matchLabels);
     for (const manifest of manifests) expect(manifest.metadata.namespace).toBe('data');

@@ -218,7 +218,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
         template: podTemplate('dashboard', {
           containers: [
             {
-              ...container(['dashboard', '--port', String(DASHBOARD_PORT)], [{ name: 'http', containerPort: DASHBOARD_PORT }]),
+              ...dashboardContainer(container(['dashboard', '--port', String(DASHBOARD_PORT), '--host', '0.0.0.0'], [{ name: 'http', containerPort: DASHBOARD_PORT }]), secretName),
               readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 10 },
               livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 10, periodSeconds: 20 },
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
@@ -315,6 +315,17 @@ function hpaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], optio
   };
 }
 
+/**
+ * Listening on the pod's address, the dashboard requires credentials (it refuses to start
+ * without): basic auth from the same Secret.
+ */
+export const DASHBOARD_SECRET_KEYS = ['SYNCFLEET_DASHBOARD_USER', 'SYNCFLEET_DASHBOARD_PASSWORD'] as const;
+
+function dashboardContainer<T extends { env: object[] }>(base: T, secretName: string): T {
+  const credentials = DASHBOARD_SECRET_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } }));
+  return { ...base, env: [...base.env, ...credentials] };
+}
+
 /** KEDA reads the Redis password apart from the URL: a Secret key of its own. */
 export const REDIS_PASSWORD_KEY = 'SYNCFLEET_REDIS_PASSWORD';
 
@@ -325,7 +336,7 @@ function redisNeedsPassword(config: ResolvedConfig): boolean {
 /** Every key the Secret must hold for these manifests. */
 export function requiredSecretKeys(config: ResolvedConfig, configMap: SecretReferencedConfig, options: K8sRenderOptions): string[] {
   const kedaPassword = (options.mode ?? 'fleet') === 'fleet' && (options.autoscaler ?? 'keda') === 'keda' && redisNeedsPassword(config);
-  return [...configMap.keys, ...(kedaPassword ? [REDIS_PASSWORD_KEY] : [])];
+  return [...configMap.keys, ...(kedaPassword ? [REDIS_PASSWORD_KEY] : []), ...DASHBOARD_SECRET_KEYS];
 }
 
 /** The Redis list BullMQ keeps a queue's waiting jobs in. */
