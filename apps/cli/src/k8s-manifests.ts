@@ -2,6 +2,18 @@ import { createHash } from 'node:crypto';
 import { ConfigError, type ResolvedConfig } from '@syncfleet/core';
 import { batchQueueName } from '@syncfleet/connectors';
 import type { SecretReferencedConfig } from './k8s-secret-refs.ts';
+// Types only (erased at run time): the compiler rejects a misspelt or misplaced field, which
+// the JSON-schema validation in the tests would let through (the schemas allow extra fields).
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 
 /**
  * Kubernetes manifests for a Syncfleet configuration, built as plain objects (pure: no I/O).
@@ -76,15 +88,15 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     },
-  });
+  }) satisfies IContainer;
 
   const metricsContainerPort = { name: 'metrics', containerPort: metricsPort };
   const probes = {
     readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 10, failureThreshold: 3 },
     livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
-  };
+  } satisfies Partial<IContainer>;
 
-  const podSpec = (spec: Record<string, unknown>) => ({
+  const podSpec = (spec: Omit<IPodSpec, 'volumes' | 'securityContext'>): IPodSpec => ({
     securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
     volumes: [
       { name: 'config', configMap: { name: `${name}-config` } },
@@ -93,7 +105,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
     ...spec,
   });
 
-  const podTemplate = (component: string, spec: Record<string, unknown>) => ({
+  const podTemplate = (component: string, spec: Omit<IPodSpec, 'volumes' | 'securityContext'>): IPodTemplateSpec => ({
     metadata: {
       labels: labelsOf(name, component),
       // A changed config rolls the pods; Prometheus finds /metrics through the usual annotations.
@@ -116,7 +128,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
       kind: 'ConfigMap',
       metadata: metadata('config'),
       data: { 'syncfleet.yaml': configMap.text },
-    },
+    } satisfies IConfigMap,
   ];
 
   if (mode === 'fleet') {
@@ -146,7 +158,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
           ],
         }),
       },
-    });
+    } satisfies IDeployment);
     if (autoscaler === 'keda') manifests.push(...kedaScaling(config, worker, secretName, options));
     if (autoscaler === 'hpa') manifests.push(hpaScaling(config, worker, options));
     manifests.push({
@@ -169,7 +181,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
           ],
         }),
       },
-    });
+    } satisfies IDeployment);
   } else {
     for (const pipeline of config.pipelines) {
       manifests.push({
@@ -203,7 +215,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
             },
           },
         },
-      });
+      } satisfies ICronJob);
     }
   }
 
@@ -226,7 +238,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
           ],
         }),
       },
-    },
+    } satisfies IDeployment,
     {
       apiVersion: 'v1',
       kind: 'Service',
@@ -236,7 +248,7 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
         selector: selectorOf(name, 'dashboard'),
         ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
       },
-    },
+    } satisfies IService,
   );
   return manifests;
 }
@@ -249,17 +261,17 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
  */
 function kedaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], secretName: string, options: K8sRenderOptions): K8sObject[] {
   const redis = new URL(config.redis);
-  const triggerAuthentication: K8sObject | undefined = redisNeedsPassword(config)
-    ? {
+  const triggerAuthentication = redisNeedsPassword(config)
+    ? ({
         apiVersion: 'keda.sh/v1alpha1',
         kind: 'TriggerAuthentication',
         metadata: { ...worker, name: `${worker.name}-redis` },
         spec: {
           secretTargetRef: [{ parameter: 'password', name: secretName, key: REDIS_PASSWORD_KEY }],
         },
-      }
+      } satisfies ITriggerAuthentication)
     : undefined;
-  const scaledObject: K8sObject = {
+  const scaledObject = {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
     metadata: worker,
@@ -282,7 +294,7 @@ function kedaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], secr
         ...(triggerAuthentication ? { authenticationRef: { name: triggerAuthentication.metadata.name } } : {}),
       })),
     },
-  };
+  } satisfies IScaledObject;
   return triggerAuthentication ? [triggerAuthentication, scaledObject] : [scaledObject];
 }
 
@@ -292,7 +304,7 @@ function kedaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], secr
  * every Syncfleet process exports.
  */
 function hpaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], options: K8sRenderOptions): K8sObject {
-  return {
+  const hpa = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { ...worker, annotations: { 'syncfleet.dev/requires': 'external metric syncfleet_queue_jobs (prometheus-adapter)' } },
@@ -312,7 +324,8 @@ function hpaScaling(config: ResolvedConfig, worker: K8sObject['metadata'], optio
       })),
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
-  };
+  } satisfies IHorizontalPodAutoscaler;
+  return hpa;
 }
 
 /**
