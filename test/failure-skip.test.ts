@@ -1,5 +1,7 @@
 import { describe, expect } from 'vitest';
-import { FleetResources, listDeadLetters } from '@syncfleet/connectors';
+import { parseConfig, type BatchPayload } from '@syncfleet/core';
+import { FleetResources, MysqlPoolRegistry, createMysqlSink, listDeadLetters, type SourceDescription } from '@syncfleet/connectors';
+import { createMariadbDatabase } from './support/mariadb.ts';
 import { createOrdersTable, test } from './support/sync-fixture.ts';
 import { waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
 import { FAST_RETRY, expectSameOrders, processQueued, watermarkOf } from './support/failure.ts';
@@ -63,5 +65,60 @@ describe('onDeadLetter', () => {
     expect(result!.error).toContain('1 batch(es) dead-lettered; the watermark waits for them');
     expect(result!.counters).toMatchObject({ dead: 1, loaded: 200 });
     expect(JSON.parse((await watermarkOf(env))!)[1]).toBe('100');
+  });
+
+  test('skip into MariaDB: a replay of the skipped batch writes its rows once', async () => {
+    const database = await createMariadbDatabase('skip');
+    const registry = new MysqlPoolRegistry({ max: 2 });
+    try {
+      const text = JSON.stringify({
+        pipelines: [
+          {
+            name: 'orders',
+            onDeadLetter: 'skip',
+            source: { kind: 'postgres', url: 'postgres://unused/x', table: 'orders', key: ['id'], cursor: 'updated_at' },
+            destination: { kind: 'mariadb', url: database.url, table: 'orders' },
+          },
+        ],
+      });
+      const pipeline = parseConfig(text, {}).pipelines[0]!;
+      const sink = createMysqlSink(pipeline.destination as Parameters<typeof createMysqlSink>[0], pipeline, registry);
+      const description: SourceDescription = {
+        dialect: 'postgres',
+        columns: [
+          { name: 'id', type: 'bigint', logical: 'int64' },
+          { name: 'updated_at', type: 'timestamp with time zone', logical: 'timestamptz(6)' },
+        ],
+        keysetTypes: ['timestamp with time zone', 'bigint'],
+      };
+      await sink.prepare({ description, key: ['id'], create: true });
+      const payload: BatchPayload = {
+        v: 1,
+        pipeline: 'orders',
+        batchId: 'dead-batch',
+        scanId: 's',
+        seq: 0,
+        lo: null,
+        hi: '["2025-01-01 00:00:00+00","2"]',
+        contentHash: 'h',
+        columns: ['id', 'updated_at'],
+        rows: [
+          ['1', '2025-01-01 00:00:00+00'],
+          ['2', '2025-01-01 00:00:00+00'],
+        ],
+      };
+      // What a worker does when the batch dies under onDeadLetter: skip …
+      await sink.bookkeeping.recordSkipped(payload);
+      // … and what its replay does.
+      expect(await sink.write(payload)).toMatchObject({ loaded: 2, duplicate: false });
+      expect(await sink.write(payload)).toMatchObject({ loaded: 0, duplicate: true });
+      const [rows] = await database.pool.query<import('mysql2').RowDataPacket[]>(
+        `SELECT (SELECT count(*) FROM orders) AS n, (SELECT status FROM syncfleet_ledger WHERE batch_id = 'dead-batch') AS status`,
+      );
+      expect(rows[0]).toMatchObject({ n: '2', status: 'committed' });
+    } finally {
+      await registry.close();
+      await database.drop();
+    }
   });
 });

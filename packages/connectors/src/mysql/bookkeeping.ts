@@ -138,7 +138,7 @@ export async function recordMysqlLedgerEntry(
     `INSERT INTO syncfleet_ledger
        (pipeline, batch_id, scan_id, seq, lo, hi, content_hash, status, extracted, loaded, unchanged, quarantined)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE batch_id = batch_id`,
+     ON DUPLICATE KEY UPDATE status = IF(status = 'skipped' AND VALUES(status) = 'committed', 'committed', status)`,
     [
       payload.pipeline,
       payload.batchId,
@@ -154,7 +154,9 @@ export async function recordMysqlLedgerEntry(
       outcome.quarantined,
     ],
   );
-  return result.affectedRows === 1;
+  // 1: inserted; 2: a replay upgraded a `skipped` entry (its rows are still to be written);
+  // 0: the entry exists as it is (FOUND_ROWS is off, see connection.ts).
+  return result.affectedRows >= 1;
 }
 
 export async function recordMysqlQuarantine(executor: Executor, payload: BatchPayload, rows: readonly QuarantinedRow[]): Promise<void> {

@@ -34,9 +34,9 @@ export class PostgresBookkeeping implements Bookkeeping {
     });
   }
 
-  /** For sinks outside this database: was the batch already written? */
+  /** For sinks outside this database: was the batch already written? (A `skipped` one was not.) */
   async hasLedgerEntry(pipeline: string, batchId: string): Promise<boolean> {
-    const { rowCount } = await (await this.pool()).query('SELECT 1 FROM syncfleet.ledger WHERE pipeline = $1 AND batch_id = $2', [
+    const { rowCount } = await (await this.pool()).query("SELECT 1 FROM syncfleet.ledger WHERE pipeline = $1 AND batch_id = $2 AND status = 'committed'", [
       pipeline,
       batchId,
     ]);
