@@ -18,12 +18,14 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Pass `--cpu-prof` to worker processes, writing profiles here. */
   readonly profileDir: string | null;
+  /** Rows per batch in the fleet's pipelines; null = the pipeline default. */
+  readonly batchSize: number | null;
   /** Keep every producer's and worker's JSON log here. */
   readonly logDir: string | null;
 }
 
 const usage = `usage: pnpm bench [--rows N] [--runs K] [--scenarios load,incremental,noop,scaling,memory]
-                  [--scale-factor F] [--memory-rows N] [--naive-sample N] [--profile-dir DIR] [--log-dir DIR]`;
+                  [--scale-factor F] [--memory-rows N] [--naive-sample N] [--profile-dir DIR] [--log-dir DIR] [--batch-size N]`;
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
@@ -40,6 +42,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       out: { type: 'string', default: 'bench/results' },
       'profile-dir': { type: 'string' },
       'log-dir': { type: 'string' },
+      'batch-size': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -67,6 +70,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     outDir: values.out,
     profileDir: values['profile-dir'] ?? null,
     logDir: values['log-dir'] ?? null,
+    batchSize: values['batch-size'] === undefined ? null : count('--batch-size', values['batch-size'], 1),
   };
 }
 

@@ -9,6 +9,7 @@ export interface FleetContext {
   readonly prefixBase: string;
   readonly profileDir: string | null;
   readonly logDir: string | null;
+  readonly batchSize: number | null;
   readonly recordFailure: (what: string) => void;
 }
 
@@ -58,6 +59,7 @@ export async function startFleet(
     pipelines: options.pipelines,
     sourceUrl: options.sourceUrl,
     destinationUrl: options.destinationUrl,
+    batchSize: context.batchSize,
   });
   const fleet = new Fleet(
     { configPath, sourceUrl: options.sourceUrl, destinationUrl: options.destinationUrl, profileDir: context.profileDir, logDir: context.logDir },

@@ -37,7 +37,7 @@ const SYNC_TIMEOUT_MS = 30 * 60_000;
 export async function writeFleetConfig(
   dir: string,
   name: string,
-  options: { redis: string; queuePrefix: string; pipelines: readonly string[]; sourceUrl: string; destinationUrl: string },
+  options: { redis: string; queuePrefix: string; pipelines: readonly string[]; sourceUrl: string; destinationUrl: string; batchSize: number | null },
 ): Promise<string> {
   const path = join(dir, `${name}.json`);
   // JSON is YAML: the CLI reads it like any syncfleet.yaml.
@@ -48,6 +48,7 @@ export async function writeFleetConfig(
       name,
       source: { kind: 'postgres', url: options.sourceUrl, table: 'public.orders', key: ['id'], cursor: 'updated_at' },
       destination: { kind: 'postgres', url: options.destinationUrl, table: 'public.orders', conflict: 'latest-wins' },
+      ...(options.batchSize === null ? {} : { batchSize: options.batchSize }),
       lag: '0s',
       // The bench starts every scan itself with `producer --once`.
       schedule: '0 0 1 1 *',

@@ -37,6 +37,7 @@ try {
       prefixBase: `sfbench-${process.pid}`,
       profileDir: options.profileDir,
       logDir: options.logDir,
+      batchSize: options.batchSize,
       recordFailure: (what) => {
         failures.push(what);
         log(`FAILURE: ${what}`);
