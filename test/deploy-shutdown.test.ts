@@ -65,13 +65,18 @@ describe('graceful shutdown', () => {
     // Batches wait 30 s before their commit; the drain allows 500 ms, closing 5 s more.
     const { config, worker, producer } = await startSync(env, '500ms', { SYNCFLEET_FAULT: 'worker-pause-after-copy=30000', SYNCFLEET_LOG_LEVEL: 'info' }, 0);
     await waitFor(async () => worker.stderr().includes('"worker ready"'), { what: 'the worker to take batches' });
-    await waitFor(async () => (await env.destination.query(`SELECT 1 FROM pg_stat_activity WHERE state = 'idle in transaction' AND application_name = 'syncfleet-worker'`)).rowCount! > 0, { what: 'a batch in flight' });
+    // A batch in flight: this test's worker holds a destination transaction open (the pause).
+    const inFlight = `SELECT 1 FROM pg_stat_activity
+                      WHERE datname = current_database() AND application_name = 'syncfleet-worker' AND state = 'idle in transaction'`;
+    await waitFor(async () => (await env.destination.query(inFlight)).rowCount! > 0, { what: 'a batch in flight' });
     const since = terminateGroup(worker);
     terminateGroup(producer);
     await expectExitZeroWithin(worker, since, 10_000);
     await expectExitZeroWithin(producer, since, 15_000);
     expect(worker.stderr()).toContain('drain timed out');
     expect(worker.stderr()).toContain('exiting (open transactions roll back)');
+    // Nothing of the abandoned batches committed; their jobs go to the next worker.
+    expect(await ledgerCount(env.destination)).toBe(0);
     await finishAndCompare(env, config);
   });
 
