@@ -1,6 +1,7 @@
 import type { ResolvedPipeline } from '@syncfleet/core';
 import type { ConnectorContext, SinkConnector, SourceConnector } from './connector.ts';
 import { createFilesSource } from './files/source.ts';
+import { createS3Source } from './s3/source.ts';
 import { createHttpSink } from './http/sink.ts';
 import { createHttpSource } from './http/source.ts';
 import { createModuleSink, createModuleSource } from './module-connector.ts';
@@ -26,6 +27,8 @@ export function createSource(config: SourceConfig, context: ConnectorContext): S
       return createHttpSource(config);
     case 'files':
       return createFilesSource(config);
+    case 's3':
+      return createS3Source(config);
     case 'module':
       return createModuleSource(config, context);
   }

@@ -22,6 +22,7 @@ export * from './http/http-request.ts';
 export * from './http/source.ts';
 export * from './http/sink.ts';
 export * from './files/source.ts';
+export * from './s3/source.ts';
 export * from './transform-module.ts';
 export * from './mysql/connection.ts';
 export * from './mysql/pool-registry.ts';

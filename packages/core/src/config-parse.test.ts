@@ -76,7 +76,7 @@ describe('parseConfig', () => {
 describe('parseConfig connector kinds', () => {
   it('names the supported kinds for an unknown one', () => {
     const problems = problemsOf(valid.replace('      kind: postgres\n      url: ${SHOP', '      kind: oracle\n      url: ${SHOP'));
-    expect(problems).toEqual(['pipelines[0].source.kind: unsupported source kind — use one of postgres | mysql | mariadb | http | files | module']);
+    expect(problems).toEqual(['pipelines[0].source.kind: unsupported source kind — use one of postgres | mysql | mariadb | http | files | s3 | module']);
   });
 
   it('checks a MariaDB source like a Postgres one and a module sink needs a state database', () => {

@@ -183,9 +183,43 @@ export const filesSourceSchema = z
   })
   .superRefine(checkKeysetColumns);
 
-const sourceKinds = ['postgres', 'mysql', 'mariadb', 'http', 'files', 'module'] as const;
+/**
+ * CSV or NDJSON objects under an S3 prefix (or an S3-compatible store at `endpoint`), read like
+ * dropped files: each object once, keyed by key, size and LastModified, pinned by its ETag.
+ * Credentials: `accessKeyId`/`secretAccessKey` (interpolate them from the environment), else
+ * the AWS SDK's default chain.
+ */
+export const s3SourceSchema = z
+  .object({
+    kind: z.literal('s3'),
+    bucket: z.string({ error: required('the bucket name', 'shop-exports') }).min(1, 'must not be empty — e.g. shop-exports'),
+    prefix: z.string().default(''),
+    region: z.string().min(1).default('us-east-1'),
+    endpoint: z
+      .string()
+      .regex(/^https?:\/\//, 'must start with http:// or https:// — e.g. http://127.0.0.1:9000')
+      .optional(),
+    forcePathStyle: z.boolean().default(false),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    format: z.enum(['csv', 'ndjson'], { error: 'expected csv or ndjson' }),
+    pattern: z.string().min(1).default('*'),
+    delimiter: z.string().length(1, 'must be one character — e.g. "," or ";"').default(','),
+    ...keysetFields,
+    columns: z
+      .array(identifier, { error: required('the columns to sync', '[id, name, updated_at]') })
+      .min(1, 'must name at least one column — list the columns to sync, e.g. [id, name, updated_at]'),
+  })
+  .superRefine((source, ctx) => {
+    checkKeysetColumns(source, ctx);
+    if ((source.accessKeyId === undefined) !== (source.secretAccessKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['secretAccessKey'], message: 'give both accessKeyId and secretAccessKey, or neither' });
+    }
+  });
 
-export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, httpSourceSchema, filesSourceSchema, moduleSourceSchema], {
+const sourceKinds = ['postgres', 'mysql', 'mariadb', 'http', 'files', 's3', 'module'] as const;
+
+export const sourceSchema = z.discriminatedUnion('kind', [postgresSourceSchema, mysqlSourceSchema, httpSourceSchema, filesSourceSchema, s3SourceSchema, moduleSourceSchema], {
   error: `unsupported source kind — use one of ${sourceKinds.join(' | ')}`,
 });
 
@@ -320,6 +354,7 @@ export type MysqlSourceConfig = z.output<typeof mysqlSourceSchema>;
 export type ModuleSourceConfig = z.output<typeof moduleSourceSchema>;
 export type HttpSourceConfig = z.output<typeof httpSourceSchema>;
 export type FilesSourceConfig = z.output<typeof filesSourceSchema>;
+export type S3SourceConfig = z.output<typeof s3SourceSchema>;
 export type HttpDestinationConfig = z.output<typeof httpDestinationSchema>;
 export type PostgresDestinationConfig = z.output<typeof postgresDestinationSchema>;
 export type MysqlDestinationConfig = z.output<typeof mysqlDestinationSchema>;

@@ -1,13 +1,15 @@
+import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OpenAt } from './file-records.ts';
 
-/** One file of a drop directory, identified by name, size and modification time. */
+/** One file of a drop directory (or object under a prefix), identified by name, size and modification time. */
 export interface DroppedFile {
   readonly name: string;
-  readonly path: string;
-  /** Modification time in nanoseconds since the epoch, exact (fs.stat with `bigint`). */
+  /** Modification time in nanoseconds since the epoch, exact (fs.stat with `bigint`; S3's LastModified). */
   readonly mtimeNs: bigint;
   readonly size: bigint;
+  readonly open: OpenAt;
 }
 
 /** `*` and `?` wildcards over a file name, nothing else: `orders-*.csv`. */
@@ -25,7 +27,7 @@ export async function listDroppedFiles(directory: string, pattern: string): Prom
     if (!entry.isFile() || !matcher.test(entry.name) || entry.name.startsWith('.')) continue;
     const path = join(directory, entry.name);
     const info = await stat(path, { bigint: true });
-    files.push({ name: entry.name, path, mtimeNs: info.mtimeNs, size: info.size });
+    files.push({ name: entry.name, mtimeNs: info.mtimeNs, size: info.size, open: (start) => createReadStream(path, { start: Number(start) }) });
   }
   return files.sort(compareFilePositions);
 }

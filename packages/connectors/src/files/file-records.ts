@@ -1,6 +1,9 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SyncfleetError } from '@syncfleet/core';
+
+/** Opens a file (or object) for reading from a byte offset: a local read stream, an S3 ranged GET. */
+export type OpenAt = (start: bigint) => Readable | Promise<Readable>;
 
 /** One record read from a file: its fields by name, or why it could not be read. */
 export type FileRecord =
@@ -11,19 +14,30 @@ export type FileRecord =
  * The header of a CSV file and the byte where the data starts. A header that lacks a
  * configured column is a configuration problem, not a bad line: the whole file is refused.
  */
-export async function readCsvHeader(path: string, delimiter: string, required: readonly string[]): Promise<{ names: string[]; end: bigint }> {
-  const parser = createReadStream(path, { start: 0 }).pipe(parse({ delimiter, bom: true, to_line: 1, info: true, raw: true }));
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
-    const names = item.record.map((name) => name.trim());
-    const missing = required.filter((column) => !names.includes(column));
-    if (missing.length > 0) {
-      throw new SyncfleetError('SOURCE_SCHEMA', `${path} has no column(s) ${missing.join(', ')} in its header`, {
-        hint: `its header is ${names.join(', ')} — fix source.columns or the file`,
-      });
+export async function readCsvHeader(
+  open: OpenAt,
+  name: string,
+  delimiter: string,
+  required: readonly string[],
+): Promise<{ names: string[]; end: bigint }> {
+  const input = await open(0n);
+  const parser = input.pipe(parse({ delimiter, bom: true, to_line: 1, info: true, raw: true }));
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const names = item.record.map((column) => column.trim());
+      const missing = required.filter((column) => !names.includes(column));
+      if (missing.length > 0) {
+        throw new SyncfleetError('SOURCE_SCHEMA', `${name} has no column(s) ${missing.join(', ')} in its header`, {
+          hint: `its header is ${names.join(', ')} — fix source.columns or the file`,
+        });
+      }
+      return { names, end: BigInt(item.info.bytes) };
     }
-    return { names, end: BigInt(item.info.bytes) };
+    return { names: [], end: 0n };
+  } finally {
+    // Only the first line was wanted: stop reading the rest of a possibly huge file.
+    input.destroy();
   }
-  return { names: [], end: 0n };
 }
 
 /**
@@ -31,8 +45,9 @@ export async function readCsvHeader(path: string, delimiter: string, required: r
  * consumed. A line with the wrong number of fields or broken quoting is yielded as an error
  * with its raw text; parsing goes on with the next line.
  */
-export async function* csvRecords(path: string, header: readonly string[], delimiter: string, start: bigint): AsyncGenerator<FileRecord> {
-  const parser = createReadStream(path, { start: Number(start) }).pipe(
+export async function* csvRecords(open: OpenAt, header: readonly string[], delimiter: string, start: bigint): AsyncGenerator<FileRecord> {
+  const input = await open(start);
+  const parser = input.pipe(
     // relax_quotes keeps a stray quote inside a field from swallowing the rest of the file;
     // what still fails (an unclosed quote at the end) is reported with its raw text.
     parse({ delimiter, info: true, raw: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true }),
@@ -49,24 +64,29 @@ export async function* csvRecords(path: string, header: readonly string[], delim
     while (skipped.length > 0 && (end === null || skipped[0]!.end <= end)) yield skipped.shift()!;
   };
   let previous = start;
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number }; raw: string }>) {
-    const end = start + BigInt(item.info.bytes);
-    yield* precedingSkips(end);
-    if (item.record.length !== header.length) {
-      yield { error: `expected ${header.length} fields, found ${item.record.length}`, raw: item.raw, start: previous, end };
-    } else {
-      yield { fields: Object.fromEntries(header.map((name, index) => [name, item.record[index]])), end };
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number }; raw: string }>) {
+      const end = start + BigInt(item.info.bytes);
+      yield* precedingSkips(end);
+      if (item.record.length !== header.length) {
+        yield { error: `expected ${header.length} fields, found ${item.record.length}`, raw: item.raw, start: previous, end };
+      } else {
+        yield { fields: Object.fromEntries(header.map((name, index) => [name, item.record[index]])), end };
+      }
+      previous = end;
     }
-    previous = end;
+    yield* precedingSkips(null);
+  } finally {
+    // pipe() does not close its source when the consumer stops early (an aborted scan).
+    input.destroy();
   }
-  yield* precedingSkips(null);
 }
 
 /**
  * NDJSON records from byte `start` on: lines split on `\n` over raw chunks, so offsets are exact
  * bytes whatever the encoding, and one line at most is buffered beyond the current chunk.
  */
-export async function* ndjsonRecords(path: string, start: bigint): AsyncGenerator<FileRecord> {
+export async function* ndjsonRecords(open: OpenAt, start: bigint): AsyncGenerator<FileRecord> {
   let carry = Buffer.alloc(0);
   let lineStart = start;
   const parseLine = (line: Buffer, end: bigint): FileRecord | null => {
@@ -82,7 +102,8 @@ export async function* ndjsonRecords(path: string, start: bigint): AsyncGenerato
       return { error: `malformed JSON: ${(error as Error).message}`, raw: text, start: lineStart, end };
     }
   };
-  for await (const chunk of createReadStream(path, { start: Number(start) }) as AsyncIterable<Buffer>) {
+  const input = await open(start);
+  for await (const chunk of input as AsyncIterable<Buffer>) {
     let buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     for (let newline = buffer.indexOf(10); newline !== -1; newline = buffer.indexOf(10)) {
       const end = lineStart + BigInt(newline + 1);

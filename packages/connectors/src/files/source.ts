@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type BatchRow, type FilesSourceConfig, type RejectedRow } from '@syncfleet/core';
 import type { ScanRequest, SourceConnector, SourceDescription, SourcePage } from '../connector.ts';
 import { textOfJson } from '../http/http-request.ts';
-import { comparePositions, keysetOf, listDroppedFiles, positionOf, type FilePosition } from './directory-listing.ts';
+import { comparePositions, keysetOf, listDroppedFiles, positionOf, type DroppedFile, type FilePosition } from './directory-listing.ts';
 import { csvRecords, ndjsonRecords, readCsvHeader, type FileRecord } from './file-records.ts';
 
 /**
@@ -17,30 +17,45 @@ import { csvRecords, ndjsonRecords, readCsvHeader, type FileRecord } from './fil
  */
 export function createFilesSource(config: FilesSourceConfig): SourceConnector {
   const directory = resolve(config.path);
+  return createDropSource('files', () => listDroppedFiles(directory, config.pattern), config);
+}
+
+/** What a drop source needs to know to read its files. */
+export interface DropFormat {
+  readonly format: 'csv' | 'ndjson';
+  readonly delimiter: string;
+  readonly columns: readonly string[];
+}
+
+/**
+ * A source over a set of dropped files, wherever they are listed from (a directory, an S3
+ * prefix): each file once, in (mtime, name, size) order, from the byte after the last batch.
+ */
+export function createDropSource(kind: string, list: () => Promise<DroppedFile[]>, format: DropFormat): SourceConnector {
   return {
-    kind: 'files',
+    kind,
     dialect: 'files',
     async describe(): Promise<SourceDescription> {
       return {
         dialect: 'files',
-        columns: config.columns.map((name) => ({ name, type: 'text', logical: 'text' })),
+        columns: format.columns.map((name) => ({ name, type: 'text', logical: 'text' })),
         keysetTypes: ['mtime_ns', 'name', 'size', 'offset'],
       };
     },
     async cursorBound(_description, lagMs) {
       return String(BigInt(Date.now()) * 1_000_000n - BigInt(Math.round(lagMs)) * 1_000_000n);
     },
-    scan: (_description, request) => scanFiles(directory, config, request),
+    scan: (_description, request) => scanFiles(list, format, request),
     async orderKeysets(keysets) {
       return [...new Set(keysets)].sort((a, b) => comparePositions(positionOf(JSON.parse(a) as string[]), positionOf(JSON.parse(b) as string[])));
     },
   };
 }
 
-async function* scanFiles(directory: string, config: FilesSourceConfig, request: ScanRequest): AsyncGenerator<SourcePage> {
+async function* scanFiles(list: () => Promise<DroppedFile[]>, config: DropFormat, request: ScanRequest): AsyncGenerator<SourcePage> {
   const after: FilePosition | null = request.after ? positionOf(request.after) : null;
   const bound = request.cursorBound === null ? null : BigInt(request.cursorBound);
-  for (const file of await listDroppedFiles(directory, config.pattern)) {
+  for (const file of await list()) {
     if (bound !== null && file.mtimeNs > bound) return;
     let start = 0n;
     if (after !== null) {
@@ -51,10 +66,10 @@ async function* scanFiles(directory: string, config: FilesSourceConfig, request:
     if (start >= file.size) continue;
     let records: AsyncGenerator<FileRecord>;
     if (config.format === 'csv') {
-      const header = await readCsvHeader(file.path, config.delimiter, config.columns);
-      records = csvRecords(file.path, header.names, config.delimiter, start > header.end ? start : header.end);
+      const header = await readCsvHeader(file.open, file.name, config.delimiter, config.columns);
+      records = csvRecords(file.open, header.names, config.delimiter, start > header.end ? start : header.end);
     } else {
-      records = ndjsonRecords(file.path, start);
+      records = ndjsonRecords(file.open, start);
     }
     let rows: BatchRow[] = [];
     let rejected: RejectedRow[] = [];
