@@ -61,6 +61,15 @@ describe('MariaDB sink writes', () => {
     const replay = batch([['1', 'v9', '2025-09-09 00:00:00+00']], 'batch-replayed');
     expect(await sink.write(replay)).toMatchObject({ loaded: 1, duplicate: false });
     expect(await sink.write(replay)).toMatchObject({ loaded: 0, duplicate: true });
+
+    // Twin deliveries at once: the second waits on the first's ledger row, then does nothing.
+    const twin = batch([['3', 'twin', '2025-01-03 00:00:00+00']], 'batch-twin');
+    const outcomes = await Promise.all([sink.write(twin), sink.write(twin)]);
+    expect(outcomes.map((outcome) => outcome.duplicate).sort()).toEqual([false, true]);
+    const [ledger] = await database.pool.query<import('mysql2').RowDataPacket[]>(
+      "SELECT loaded FROM syncfleet_ledger WHERE batch_id = 'batch-twin'",
+    );
+    expect(ledger).toEqual([{ loaded: 1 }]);
   });
 
   it('orders keysets in the source: numbers as numbers, strings in their collation', async () => {
