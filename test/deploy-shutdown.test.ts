@@ -25,6 +25,13 @@ async function startSync(env: SyncEnv, drainTimeout: string, extraEnv: Record<st
   return { config, worker, producer };
 }
 
+/** This test's worker holds a destination transaction open: a batch is between COPY and commit. */
+async function waitForBatchInFlight(env: SyncEnv): Promise<void> {
+  const inFlight = `SELECT 1 FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name = 'syncfleet-worker' AND state = 'idle in transaction'`;
+  await waitFor(async () => (await env.destination.query(inFlight)).rowCount! > 0, { what: 'a batch in flight' });
+}
+
 function terminateGroup(process_: CliProcess): number {
   process.kill(-process_.child.pid!, 'SIGTERM');
   return Date.now();
@@ -65,10 +72,7 @@ describe('graceful shutdown', () => {
     // Batches wait 30 s before their commit; the drain allows 500 ms, closing 5 s more.
     const { config, worker, producer } = await startSync(env, '500ms', { SYNCFLEET_FAULT: 'worker-pause-after-copy=30000', SYNCFLEET_LOG_LEVEL: 'info' }, 0);
     await waitFor(async () => worker.stderr().includes('"worker ready"'), { what: 'the worker to take batches' });
-    // A batch in flight: this test's worker holds a destination transaction open (the pause).
-    const inFlight = `SELECT 1 FROM pg_stat_activity
-                      WHERE datname = current_database() AND application_name = 'syncfleet-worker' AND state = 'idle in transaction'`;
-    await waitFor(async () => (await env.destination.query(inFlight)).rowCount! > 0, { what: 'a batch in flight' });
+    await waitForBatchInFlight(env);
     const since = terminateGroup(worker);
     terminateGroup(producer);
     await expectExitZeroWithin(worker, since, 10_000);
@@ -81,8 +85,9 @@ describe('graceful shutdown', () => {
   });
 
   test('a second SIGTERM during the drain is the same request, not a crash', async ({ env }) => {
-    // Each batch waits 3 s before its commit, so the drain lasts long enough for a second signal.
-    const { config, worker, producer } = await startSync(env, '10s', { SYNCFLEET_LOG_LEVEL: 'info', SYNCFLEET_FAULT: 'worker-pause-after-copy=3000' }, 1);
+    // Each batch waits 5 s before its commit, so the drain lasts long enough for a second signal.
+    const { config, worker, producer } = await startSync(env, '10s', { SYNCFLEET_LOG_LEVEL: 'info', SYNCFLEET_FAULT: 'worker-pause-after-copy=5000' }, 0);
+    await waitForBatchInFlight(env);
     const since = terminateGroup(worker);
     terminateGroup(producer);
     await waitFor(async () => worker.stderr().includes('shutting down'), { what: 'the worker to start draining' });
@@ -92,6 +97,7 @@ describe('graceful shutdown', () => {
     expect(worker.stderr()).toContain('shutdown already in progress');
     // The batches in flight at the signal were let commit, not abandoned.
     expect(worker.stderr()).not.toContain('drain timed out');
+    expect(await ledgerCount(env.destination)).toBeGreaterThan(0);
     await finishAndCompare(env, config);
   });
 
