@@ -22,6 +22,7 @@ interface ComposeService {
   ports?: string[];
   container_name?: string;
   depends_on?: string[] | Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
 }
 
 interface ComposeFile {
@@ -72,6 +73,7 @@ describe('docker-compose.yml', () => {
 
   it('can scale the worker: no container name, no fixed host port', () => {
     const worker = compose.services.worker!;
+    expect(worker.healthcheck).toBeDefined();
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports).toBeUndefined();
   });
@@ -90,6 +92,8 @@ describe('docker-compose.yml', () => {
       // compose waits stop_grace_period after SIGTERM before SIGKILL; the drain must fit in it.
       expect(config.worker.drainTimeout).toBeLessThan(45_000);
       expect(config.metrics.port).toBeGreaterThan(0);
+      // The health check asks /readyz on the port the config serves it on.
+      if (service.healthcheck) expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${config.metrics.port}/readyz`);
     }
     // Without any variable set, the file alone is valid too (its defaults are the compose services).
     expect(() => parseConfig(readFileSync(join(REPO_ROOT, 'deploy/compose/syncfleet.yaml'), 'utf8'), {})).not.toThrow();
