@@ -93,3 +93,15 @@ describe('parseConfig connector kinds', () => {
     expect(config.pipelines[0]!.transform).toBe('./transforms/orders.ts');
   });
 });
+
+describe('destination-specific conflict strategies', () => {
+  it('refuses source-wins for a MariaDB destination, naming what to use instead', () => {
+    const text = valid.replace(
+      "      url: postgres://postgres@127.0.0.1:5432/warehouse\n      table: public.orders",
+      '      url: mysql://root@127.0.0.1:3306/warehouse\n      table: orders\n      conflict: source-wins',
+    ).replace('      kind: postgres\n      url: mysql', '      kind: mariadb\n      url: mysql');
+    expect(problemsOf(text)).toEqual([
+      'pipelines[0].destination.conflict: source-wins is not supported for MySQL/MariaDB destinations yet — use latest-wins, merge or dest-wins',
+    ]);
+  });
+});

@@ -241,7 +241,11 @@ export const mysqlDestinationSchema = z.object({
   kind: mysqlKind,
   url: mysqlUrl,
   table: z.string({ error: required('the destination table', 'orders') }).min(1),
-  conflict,
+  // source-wins needs per-key source versions (Postgres keeps them in syncfleet.source_versions)
+  // to never put an older version back; MySQL/MariaDB sinks do not keep them yet.
+  conflict: conflict.refine((value) => value !== 'source-wins', {
+    message: 'source-wins is not supported for MySQL/MariaDB destinations yet — use latest-wins, merge or dest-wins',
+  }),
 });
 
 /**

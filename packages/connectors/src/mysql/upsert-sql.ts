@@ -36,10 +36,11 @@ export function buildMysqlUpsertSql(shape: MysqlUpsertShape): string {
       : `VALUES(${quoteMysqlIdent(column)})`;
   const same = payload.map((column) => `${quoteMysqlIdent(column)} <=> ${newValue(column)}`).join(' AND ');
   const cursor = quoteMysqlIdent(shape.cursor);
-  const guard =
-    shape.conflict === 'source-wins'
-      ? `NOT (${same})`
-      : `(VALUES(${cursor}) > ${cursor} OR (VALUES(${cursor}) = ${cursor} AND NOT (${same})))`;
+  if (shape.conflict === 'source-wins') {
+    // Refused by the config schema: without per-key source versions it could regress a row.
+    throw new TypeError('source-wins is not supported for MySQL/MariaDB destinations');
+  }
+  const guard = `(VALUES(${cursor}) > ${cursor} OR (VALUES(${cursor}) = ${cursor} AND NOT (${same})))`;
   const ordered = [...payload.filter((column) => column !== shape.cursor), ...payload.filter((column) => column === shape.cursor)];
   const set = ordered.map((column) => `${quoteMysqlIdent(column)} = IF(${guard}, ${newValue(column)}, ${quoteMysqlIdent(column)})`);
   return `${insert} ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
