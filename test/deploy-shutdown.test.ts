@@ -16,7 +16,7 @@ const BATCHES = ROWS / 200;
 async function startSync(env: SyncEnv, drainTimeout: string, extraEnv: Record<string, string> = {}, committed = 5) {
   await createOrdersTable(env.source, ROWS);
   const config = await writeConfigFile(
-    env.rawConfig({ batchSize: 200 }, { worker: { concurrency: 2, drainTimeout, lockDuration: '1500ms' }, producer: { scanLockTtl: '1500ms' } }),
+    env.rawConfig({ batchSize: 200 }, { worker: { concurrency: 2, drainTimeout, lockDuration: '3s' }, producer: { scanLockTtl: '3s' } }),
   );
   const worker = env.spawnCli(['--config', config, 'worker'], extraEnv, { detached: true });
   const producer = env.spawnCli(['--config', config, 'producer'], extraEnv, { detached: true });
