@@ -36,7 +36,9 @@ describe('outages', () => {
       const destinationDown = new RegExp(`PostgreSQL 127\\.0\\.0\\.1:${destinationGate.port}/\\w+ unreachable \\(ECONNREFUSED\\)`);
 
       const worker = env.spawnCli(['--config', config, 'worker'], { SYNCFLEET_LOG_LEVEL: 'debug' });
-      onTestFailed(() => process.stderr.write(`worker log:\n${worker.stderr()}\n`));
+      onTestFailed(() => {
+        process.stderr.write(`worker log:\n${worker.stderr()}\n`);
+      });
       await waitFor(async () => redisDown.test(worker.stderr()), { what: 'the worker to report Redis unreachable' });
       // The outage lasts two seconds (the scenario, not a wait for a condition): the worker
       // retries meanwhile, and the log must not grow with its attempts.
