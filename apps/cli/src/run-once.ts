@@ -6,10 +6,10 @@ import {
   type ResolvedPipeline,
   type RunCounters,
 } from '@syncfleet/core';
-import { pendingJobCount, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
+import { checkpointPipeline, pendingJobCount, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
 import { scanPipeline, type PageRead, type ScanHooks } from '@syncfleet/producer';
 import { describeError } from './exit-codes.ts';
-import { BatchWorkers, checkpointPipeline, type BatchWorkerEvents } from '@syncfleet/worker';
+import { BatchWorkers, type BatchWorkerEvents } from '@syncfleet/worker';
 
 export interface PipelineRunResult {
   readonly pipeline: string;

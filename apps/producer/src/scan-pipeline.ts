@@ -10,6 +10,7 @@ import {
 } from '@syncfleet/core';
 import {
   RedisLock,
+  checkpointPipeline,
   batchJobOptions,
   frontierKey,
   keysetAfter,
@@ -76,6 +77,9 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
 
     for (const warning of (await source.diagnose?.(description)) ?? []) log.warn(warning);
 
+    // Chain what workers committed but left unchained (a checkpoint holder that died), so the
+    // scan starts from the furthest committed position.
+    await checkpointPipeline(fleet, pipeline);
     const watermark = (await sink.bookkeeping.readWatermark(pipeline.name))?.keyset ?? null;
     const queue = fleet.queue(pipeline.name);
     const frontier = await fleet.redis.get(frontierKey(fleet.prefix, pipeline.name));

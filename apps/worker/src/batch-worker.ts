@@ -16,9 +16,9 @@ import {
   deadLetterEntryOf,
   type FleetResources,
   type WriteBatchHooks,
+  checkpointPipeline,
 } from '@syncfleet/connectors';
 import { BatchTargets } from './batch-target.ts';
-import { checkpointPipeline } from './checkpoint.ts';
 import { processBatch, type BatchTimings } from './process-batch.ts';
 
 export interface BatchWorkerEvents {

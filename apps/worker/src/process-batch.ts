@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { SyncfleetError, isBatchPayload, type BatchOutcome, type ResolvedPipeline } from '@syncfleet/core';
-import type { FleetResources, WriteBatchHooks } from '@syncfleet/connectors';
+import { requestCheckpoint, type FleetResources, type WriteBatchHooks } from '@syncfleet/connectors';
 import type { BatchTargets } from './batch-target.ts';
-import { checkpointPipeline } from './checkpoint.ts';
 import { writeTransformed } from './transform-batch.ts';
 
 export interface ProcessBatchContext {
@@ -33,7 +32,7 @@ export async function processBatch(context: ProcessBatchContext, pipeline: Resol
       ? await sink.write(data, context.hooks)
       : await writeTransformed(sink, await context.targets.transform(pipeline.transform), pipeline, data, context.hooks);
   const loadedAt = performance.now();
-  const advance = await checkpointPipeline(context.fleet, pipeline);
+  const advance = await requestCheckpoint(context.fleet, pipeline);
   const timings: BatchTimings = { loadMs: loadedAt - startedAt, checkpointMs: performance.now() - loadedAt };
   context.onTimings?.(timings);
   context.logger.info(
@@ -43,6 +42,7 @@ export async function processBatch(context: ProcessBatchContext, pipeline: Resol
       loadMs: Math.round(timings.loadMs),
       checkpointMs: Math.round(timings.checkpointMs),
       watermarkAdvanced: advance.advanced,
+      checkpointHandedOff: advance.handedOff,
     },
     outcome.duplicate ? 'batch already committed' : 'batch committed',
   );

@@ -36,3 +36,4 @@ export * from './queue/batch-queue.ts';
 export * from './fleet-resources.ts';
 export * from './queue/dead-letter.ts';
 export * from './queue/dead-letter-replay.ts';
+export * from './checkpoint.ts';

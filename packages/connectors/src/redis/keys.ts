@@ -9,4 +9,6 @@ export function syncfleetKey(prefix: string, ...parts: string[]): string {
 
 export const scanLockKey = (prefix: string, pipeline: string) => syncfleetKey(prefix, 'lock', 'scan', pipeline);
 export const checkpointLockKey = (prefix: string, pipeline: string) => syncfleetKey(prefix, 'lock', 'checkpoint', pipeline);
+/** Set after a batch commits; whoever holds the checkpoint lock advances until it stays unset. */
+export const checkpointPendingKey = (prefix: string, pipeline: string) => syncfleetKey(prefix, 'checkpoint-pending', pipeline);
 export const frontierKey = (prefix: string, pipeline: string) => syncfleetKey(prefix, 'frontier', pipeline);
