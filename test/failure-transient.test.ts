@@ -18,6 +18,23 @@ async function terminateWorkerBackends(admin: pg.Pool, database: string): Promis
 
 const OUTAGE_MS = 2000;
 
+/**
+ * ALTER DATABASE rewrites the database's pg_database row, which a concurrent VACUUM or another
+ * suite's CREATE/DROP DATABASE may be updating in place: Postgres then answers XX000 "tuple
+ * concurrently updated". The statement is idempotent, so try again.
+ */
+async function alterDatabase(admin: pg.Pool, database: string, allow: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS ${allow}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'XX000' || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
 function databaseOf(url: string): string {
   return new URL(url).pathname.slice(1);
 }
@@ -70,7 +87,7 @@ describe('transient failures', () => {
             if (outage) return;
             // ALLOW_CONNECTIONS false refuses everyone, superusers included (CONNECTION LIMIT
             // does not bind superusers); the terminate then drops the open connections.
-            await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+            await alterDatabase(admin, database, false);
             await terminateWorkerBackends(admin, database);
             const closedAt = performance.now();
             outage = (async () => {
@@ -85,7 +102,7 @@ describe('transient failures', () => {
                 waitFor(async () => counters.retried >= 20, { what: 'batches to retry against the closed database' }),
                 new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)),
               ]);
-              await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+              await alterDatabase(admin, database, true);
               outageMs = performance.now() - closedAt;
             })();
           },
@@ -94,7 +111,7 @@ describe('transient failures', () => {
       );
       await outage;
     } finally {
-      await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      await alterDatabase(admin, database, true);
       await admin.end();
     }
     expect(refusedWith).toBe('55000'); // "database … is not currently accepting connections"

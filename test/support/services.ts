@@ -19,8 +19,24 @@ export async function createDatabase(label: string): Promise<{ name: string; url
   return {
     name,
     url: databaseUrl(name),
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      // pg-pool's end() resolves before its clients' sessions are gone; FORCE would then kill
+      // a session whose client is still ending, which surfaces as an unhandled 57P01 rejection.
+      await waitFor(async () => (await sessionsOn(name)) === 0, { timeoutMs: 5000, what: `sessions on ${name} to close` }).catch(() => undefined);
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
+}
+
+async function sessionsOn(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(sql: string): Promise<void> {

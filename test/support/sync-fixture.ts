@@ -62,6 +62,9 @@ export const test = base.extend<{ env: SyncEnv }>({
     const prefix = `test-${randomUUID().slice(0, 12)}`;
     const source = new pg.Pool({ connectionString: sourceDb.url, max: 4 });
     const destination = new pg.Pool({ connectionString: destinationDb.url, max: 4 });
+    // Tests terminate backends and close databases on purpose; an idle client of these pools
+    // that loses its session must not take the test process down.
+    for (const pool of [source, destination]) pool.on('error', () => undefined);
     const children: ChildProcess[] = [];
     const rawConfig = (pipeline: PipelineOverrides = {}, top: Record<string, unknown> = {}) => ({
       redis: REDIS_URL,
