@@ -97,6 +97,7 @@ async function runPipeline(options: RunOnceOptions, pipeline: ResolvedPipeline, 
   }
   if (error === null && counters.extracted > 0 && counters.quarantined / counters.extracted > pipeline.maxQuarantineRate) {
     error = `quarantined ${counters.quarantined} of ${counters.extracted} rows, above maxQuarantineRate ${pipeline.maxQuarantineRate} — inspect syncfleet.quarantine`;
+    logger.error({ pipeline: pipeline.name, quarantined: counters.quarantined, extracted: counters.extracted }, error);
   }
   const watermark = bookkeeping ? ((await bookkeeping.readWatermark(pipeline.name).catch(() => null))?.keyset ?? null) : null;
   if (bookkeeping && runId !== null) {
