@@ -49,7 +49,7 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** Deletes every key under a test's queue prefix (never FLUSHALL: other suites share Redis). */
+/** Deletes every key under a test's queue prefix (never a server-wide flush: other suites share Redis). */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
