@@ -14,3 +14,5 @@ export * from './secret-mask.ts';
 export * from './metrics.ts';
 export * from './transform.ts';
 export * from './connection-outage.ts';
+export * from './qualified-name.ts';
+export * from './ledger-entry.ts';

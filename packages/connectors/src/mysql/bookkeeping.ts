@@ -1,3 +1,4 @@
+import { ledgerEntryValues } from '@syncfleet/core';
 import { createHash } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import type { BatchOutcome, BatchPayload, RunCounters } from '@syncfleet/core';
@@ -139,20 +140,7 @@ export async function recordMysqlLedgerEntry(
        (pipeline, batch_id, scan_id, seq, lo, hi, content_hash, status, extracted, loaded, unchanged, quarantined)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON DUPLICATE KEY UPDATE status = IF(status = 'skipped' AND VALUES(status) = 'committed', 'committed', status)`,
-    [
-      payload.pipeline,
-      payload.batchId,
-      payload.scanId,
-      payload.seq,
-      payload.lo,
-      payload.hi,
-      payload.contentHash,
-      status,
-      outcome.extracted,
-      outcome.loaded,
-      outcome.unchanged,
-      outcome.quarantined,
-    ],
+    ledgerEntryValues(payload, status, outcome),
   );
   // 1: inserted; 2: a replay upgraded a `skipped` entry (its rows are still to be written);
   // 0: the entry exists as it is (FOUND_ROWS is off, see connection.ts).

@@ -1,3 +1,5 @@
+import { splitQualifiedName } from '@syncfleet/core';
+
 /**
  * MySQL/MariaDB identifiers, quoted with backticks; the one place they become SQL. Values
  * always travel as bind parameters.
@@ -13,26 +15,5 @@ export function quoteMysqlQualified(name: string): string {
 }
 
 export function splitMysqlQualified(name: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i]!;
-    if (quoted) {
-      if (ch === '`' && name[i + 1] === '`') {
-        current += '`';
-        i++;
-      } else if (ch === '`') quoted = false;
-      else current += ch;
-    } else if (ch === '`') quoted = true;
-    else if (ch === '.') {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  parts.push(current);
-  if (parts.length > 2 || parts.some((part) => part.length === 0)) {
-    throw new TypeError(`not a table name: ${name} — write table or database.table`);
-  }
-  return parts;
+  return splitQualifiedName(name, '`', 'database');
 }

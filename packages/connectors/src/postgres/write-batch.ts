@@ -3,7 +3,7 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { BatchOutcome, BatchPayload, BatchRow, ConflictStrategy } from '@syncfleet/core';
-import { SyncfleetError, isRowLevelFailure } from '@syncfleet/core';
+import { SyncfleetError, isRowLevelFailure, ledgerEntryValues } from '@syncfleet/core';
 import { copyTextChunks } from './copy-text.ts';
 import { quoteIdent, quoteQualified } from './identifiers.ts';
 import { buildSourceVersionSql, buildUpsertSql } from './upsert-sql.ts';
@@ -223,20 +223,7 @@ export async function recordLedgerEntry(
        SET status = 'committed', loaded = EXCLUDED.loaded, unchanged = EXCLUDED.unchanged,
            quarantined = EXCLUDED.quarantined, committed_at = now()
        WHERE syncfleet.ledger.status = 'skipped' AND EXCLUDED.status = 'committed'`,
-    [
-      payload.pipeline,
-      payload.batchId,
-      payload.scanId,
-      payload.seq,
-      payload.lo,
-      payload.hi,
-      payload.contentHash,
-      status,
-      outcome.extracted,
-      outcome.loaded,
-      outcome.unchanged,
-      outcome.quarantined,
-    ],
+    ledgerEntryValues(payload, status, outcome),
   );
 }
 
