@@ -42,3 +42,14 @@ export async function closeOrExit(logger: Logger, closing: Promise<unknown>, tim
   // flush's callback is the way out; do not go on as if closed.
   await new Promise<never>(() => undefined);
 }
+
+/**
+ * Ends a long-running command once its shutdown is done. Letting Node wind down by itself
+ * closes its signal watchers first, and a late duplicate signal in that window (pnpm forwards
+ * the group's SIGTERM to its child a moment later) would then kill the process with SIGTERM
+ * instead of the clean exit 0 it had earned. `process.exit` keeps the handlers to the end.
+ */
+export function exitAfterShutdown(logger: Logger): Promise<never> {
+  logger.flush(() => process.exit(process.exitCode ?? 0));
+  return new Promise<never>(() => undefined);
+}

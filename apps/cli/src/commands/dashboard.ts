@@ -4,7 +4,7 @@ import { FleetResources } from '@syncfleet/connectors';
 import type { CliContext } from '../cli-context.ts';
 import { loadConfig } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
-import { onShutdownSignal } from '../shutdown.ts';
+import { onShutdownSignal, exitAfterShutdown } from '../shutdown.ts';
 import { dashboardCredentialsFrom, isLoopbackHost } from '../dashboard-auth.ts';
 import { startDashboard } from '../dashboard-server.ts';
 
@@ -39,6 +39,7 @@ export function registerDashboardCommand(program: Command, cli: CliContext): voi
           await dashboard.close();
           await fleet.close();
           resolve();
+          await exitAfterShutdown(logger);
         });
       });
     });

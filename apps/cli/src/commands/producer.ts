@@ -5,7 +5,7 @@ import { ProducerScheduler, recordedScan } from '@syncfleet/producer';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
-import { closeOrExit, onShutdownSignal } from '../shutdown.ts';
+import { closeOrExit, onShutdownSignal, exitAfterShutdown } from '../shutdown.ts';
 import { logOutages } from '../outage-log.ts';
 import { EXIT_PIPELINE_FAILED, describeError } from '../exit-codes.ts';
 import { startObservability } from '../observability.ts';
@@ -65,6 +65,7 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
             5_000,
           );
           resolve();
+          await exitAfterShutdown(logger);
         });
         scheduler.start();
         logger.info({ pipelines: pipelines.map((p) => p.name) }, 'producer started');

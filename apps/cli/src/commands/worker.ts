@@ -5,7 +5,7 @@ import { BatchWorkers, DeadLetterConsumer } from '@syncfleet/worker';
 import { loadConfig, selectPipelines } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { faultHooks } from '../faults.ts';
-import { closeOrExit, onShutdownSignal } from '../shutdown.ts';
+import { closeOrExit, onShutdownSignal, exitAfterShutdown } from '../shutdown.ts';
 import { logOutages } from '../outage-log.ts';
 import { positiveInt } from '../options.ts';
 import { startObservability } from '../observability.ts';
@@ -49,6 +49,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
           );
           logger.info('worker stopped');
           resolve();
+          await exitAfterShutdown(logger);
         });
         void workers.ready().then(() => logger.info({ pipelines: pipelines.map((p) => p.name), concurrency }, 'worker ready'));
       });
