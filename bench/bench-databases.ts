@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createPool } from '@syncfleet/connectors';
+import { createPool, deleteKeysWithPrefix } from '@syncfleet/connectors';
 
 /**
  * The benchmark's own databases (`sfbench_*`) and Redis prefix: created fresh, dropped at the
@@ -75,16 +75,11 @@ export async function checksumOrders(url: string): Promise<TableChecksum> {
   }
 }
 
-/** Deletes every key under a prefix, as the test suite does (never FLUSHALL: Redis is shared). */
+/** Deletes every key under a prefix, as the test suite does. */
 export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,5 @@
 import { formatSummaryLine, type ResolvedConfig } from '@syncfleet/core';
-import { FleetResources } from '@syncfleet/connectors';
+import { FleetResources, deleteKeysWithPrefix } from '@syncfleet/connectors';
 import type { PageRead } from '@syncfleet/producer';
 import { createLogger } from './logger.ts';
 import { faultHooks } from './faults.ts';
@@ -50,6 +50,5 @@ export async function runWithConfig(
 async function wipeQueues(fleet: FleetResources, pipelines: ResolvedConfig['pipelines']): Promise<void> {
   for (const pipeline of pipelines) await fleet.queue(pipeline.name).obliterate({ force: true });
   await fleet.deadLetterQueue().obliterate({ force: true });
-  const keys = await fleet.redis.keys(`${fleet.prefix}:_syncfleet:*`);
-  if (keys.length > 0) await fleet.redis.del(...keys);
+  await deleteKeysWithPrefix(fleet.redis, `${fleet.prefix}:_syncfleet`);
 }

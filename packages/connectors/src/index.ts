@@ -37,3 +37,4 @@ export * from './fleet-resources.ts';
 export * from './queue/dead-letter.ts';
 export * from './queue/dead-letter-replay.ts';
 export * from './checkpoint.ts';
+export * from './redis/delete-prefix.ts';

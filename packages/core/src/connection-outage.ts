@@ -40,7 +40,8 @@ export class OutageTracker {
   }
 }
 
-const NETWORK_ERRNO = new Set([
+/** errno codes of a peer that cannot be reached or went away. */
+export const NETWORK_ERRNO: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',

@@ -1,3 +1,4 @@
+import { NETWORK_ERRNO } from './connection-outage.ts';
 /**
  * Decides what a failure means for a batch. Postgres errors are classified by SQLSTATE and
  * network errors by errno code, never by message text. Unknown errors are retryable: a retry
@@ -32,19 +33,8 @@ const FATAL_SQLSTATE_CLASSES = new Set([
   '42', // syntax_error_or_access_rule_violation (undefined table/column, permission, datatype mismatch)
 ]);
 
-const RETRYABLE_ERRNO = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+/** Network failures (shared with the outage tracker) and undici's socket errors. */
+const RETRYABLE_ERRNO = new Set([...NETWORK_ERRNO, 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Row-level SQLSTATEs: the destination rejects one row's values, not the batch. Such failures
