@@ -50,6 +50,19 @@ describe('idempotency', () => {
     expect(await rowsWritten(env.destination)).toBe(before);
   });
 
+  test('a destination reset re-syncs everything, though Redis still remembers the old batch ids', async ({ env }) => {
+    await createOrdersTable(env.source, 500);
+    const [first] = await env.run(env.config());
+    expect(first!.counters.loaded).toBe(500);
+    // An operator starts over: the destination table and Syncfleet's bookkeeping are dropped,
+    // while the completed jobs (kept a day to block twins) are still in Redis.
+    await env.destination.query('DROP TABLE public.orders');
+    await env.destination.query('DROP SCHEMA syncfleet CASCADE');
+    const [second] = await env.run(env.config());
+    expect(second!.counters).toMatchObject({ extracted: 500, loaded: 500 });
+    expect(await env.rowsOf(env.destination, 'public.orders')).toEqual(await env.rowsOf(env.source, 'public.orders'));
+  });
+
   test('a second producer is kept out while one scans the pipeline', async ({ env }) => {
     await createOrdersTable(env.source, 10);
     const config = env.config();

@@ -12,7 +12,7 @@ export function orderBatch(pipeline: string, lo: BatchRow | null, rows: BatchRow
   return {
     v: 1,
     pipeline,
-    batchId: batchIdOf(pipeline, loKey, hi, contentHash),
+    batchId: batchIdOf(pipeline, 'test-epoch', loKey, hi, contentHash),
     scanId: 'test-scan',
     seq,
     lo: loKey,

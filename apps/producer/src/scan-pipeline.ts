@@ -80,7 +80,9 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
     // Chain what workers committed but left unchained (a checkpoint holder that died), so the
     // scan starts from the furthest committed position.
     await checkpointPipeline(fleet, pipeline);
-    const watermark = (await sink.bookkeeping.readWatermark(pipeline.name))?.keyset ?? null;
+    const state = await sink.bookkeeping.readWatermark(pipeline.name);
+    if (state === null) throw new Error(`no watermark row for ${pipeline.name} after ensureWatermark`);
+    const watermark = state.keyset;
     const queue = fleet.queue(pipeline.name);
     const frontier = await fleet.redis.get(frontierKey(fleet.prefix, pipeline.name));
     let start = watermark;
@@ -105,7 +107,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
       options.onPage?.({ rows: page.rows.length, extractMs: performance.now() - pageRequestedAt });
       const hi = encodeKeyset(page.hi)!;
       const contentHash = hashRows(page.rows);
-      const batchId = batchIdOf(pipeline.name, lo, hi, contentHash);
+      const batchId = batchIdOf(pipeline.name, state.epoch, lo, hi, contentHash);
       const payload: BatchPayload = {
         v: 1,
         pipeline: pipeline.name,

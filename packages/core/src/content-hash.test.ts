@@ -15,12 +15,13 @@ describe('hashRows', () => {
 });
 
 describe('batchIdOf', () => {
-  it('changes with range and content, and contains no colon', () => {
-    const id = batchIdOf('orders', null, '["t","1"]', 'h1');
+  it('changes with pipeline, epoch, range and content, and contains no colon', () => {
+    const id = batchIdOf('orders', 'e1', null, '["t","1"]', 'h1');
     expect(id).toMatch(/^[0-9a-f]{40}$/);
-    expect(batchIdOf('orders', null, '["t","1"]', 'h2')).not.toBe(id);
-    expect(batchIdOf('orders', '["t","0"]', '["t","1"]', 'h1')).not.toBe(id);
-    expect(batchIdOf('other', null, '["t","1"]', 'h1')).not.toBe(id);
+    expect(batchIdOf('orders', 'e1', null, '["t","1"]', 'h2')).not.toBe(id);
+    expect(batchIdOf('orders', 'e1', '["t","0"]', '["t","1"]', 'h1')).not.toBe(id);
+    expect(batchIdOf('other', 'e1', null, '["t","1"]', 'h1')).not.toBe(id);
+    expect(batchIdOf('orders', 'e2', null, '["t","1"]', 'h1')).not.toBe(id);
   });
 });
 

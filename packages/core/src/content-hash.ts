@@ -11,13 +11,17 @@ export function hashRows(rows: readonly BatchRow[]): string {
 }
 
 /**
- * A batch's identity: pipeline + keyset range + content. BullMQ's jobId and the ledger's batch
- * id are both this value, so re-enqueueing an unchanged batch is a no-op while a changed batch
- * over the same range gets through. Hex only: BullMQ rejects `:` in custom ids.
+ * A batch's identity: pipeline + the destination's epoch + keyset range + content. BullMQ's
+ * jobId and the ledger's batch id are both this value, so re-enqueueing an unchanged batch is a
+ * no-op while a changed batch over the same range gets through; a destination whose bookkeeping
+ * was reset has a new epoch, so ids Redis remembers from before cannot block its re-sync. Hex
+ * only: BullMQ rejects `:` in custom ids.
  */
-export function batchIdOf(pipeline: string, lo: string | null, hi: string, contentHash: string): string {
+export function batchIdOf(pipeline: string, epoch: string, lo: string | null, hi: string, contentHash: string): string {
   return createHash('sha256')
     .update(pipeline)
+    .update('\0')
+    .update(epoch)
     .update('\0')
     .update(lo ?? '')
     .update('\0')

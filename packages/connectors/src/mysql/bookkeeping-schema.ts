@@ -11,6 +11,7 @@ const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS syncfleet_watermarks (
     pipeline     VARCHAR(63) NOT NULL PRIMARY KEY,
     keyset       LONGTEXT NULL,
+    epoch        VARCHAR(36) NOT NULL,
     keyset_types LONGTEXT NOT NULL,
     advanced_at  DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ledgerEntryValues } from '@syncfleet/core';
 import { createHash } from 'node:crypto';
 import type mysql from 'mysql2/promise';
@@ -21,9 +22,9 @@ export class MysqlBookkeeping implements Bookkeeping {
     const pool = await this.pool();
     await mysqlCall(() =>
       pool.query(
-        `INSERT INTO syncfleet_watermarks (pipeline, keyset, keyset_types) VALUES (?, NULL, ?)
+        `INSERT INTO syncfleet_watermarks (pipeline, keyset, epoch, keyset_types) VALUES (?, NULL, ?, ?)
          ON DUPLICATE KEY UPDATE keyset_types = VALUES(keyset_types)`,
-        [pipeline, JSON.stringify(keysetTypes)],
+        [pipeline, randomUUID(), JSON.stringify(keysetTypes)],
       ),
     );
   }
@@ -117,13 +118,14 @@ export class MysqlBookkeeping implements Bookkeeping {
 
 async function readMysqlWatermark(executor: Executor, pipeline: string, forUpdate: boolean): Promise<WatermarkState | null> {
   const [rows] = await executor.query<mysql.RowDataPacket[]>(
-    `SELECT keyset, keyset_types, advanced_at FROM syncfleet_watermarks WHERE pipeline = ?${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT keyset, epoch, keyset_types, advanced_at FROM syncfleet_watermarks WHERE pipeline = ?${forUpdate ? ' FOR UPDATE' : ''}`,
     [pipeline],
   );
   const row = rows[0];
   if (!row) return null;
   return {
     keyset: row.keyset === null ? null : String(row.keyset),
+    epoch: String(row.epoch),
     keysetTypes: JSON.parse(String(row.keyset_types)) as string[],
     advancedAt: String(row.advanced_at),
   };

@@ -95,12 +95,12 @@ export class PostgresBookkeeping implements Bookkeeping {
 function postgresLedgerTransaction(client: pg.PoolClient): LedgerTransaction {
   return {
     async lockWatermark(pipeline) {
-      const { rows } = await client.query<{ keyset: string | null; keyset_types: string; advanced_at: string }>(
-        'SELECT keyset, keyset_types, advanced_at FROM syncfleet.watermarks WHERE pipeline = $1 FOR UPDATE',
+      const { rows } = await client.query<{ keyset: string | null; epoch: string; keyset_types: string; advanced_at: string }>(
+        'SELECT keyset, epoch, keyset_types, advanced_at FROM syncfleet.watermarks WHERE pipeline = $1 FOR UPDATE',
         [pipeline],
       );
       const row = rows[0];
-      return row ? { keyset: row.keyset, keysetTypes: parsePgTextArray(row.keyset_types), advancedAt: row.advanced_at } : null;
+      return row ? { keyset: row.keyset, epoch: row.epoch, keysetTypes: parsePgTextArray(row.keyset_types), advancedAt: row.advanced_at } : null;
     },
     async pendingEdges(pipeline) {
       const { rows } = await client.query<LedgerEdge>(

@@ -19,7 +19,7 @@ function typedKeyset(expression: string, types: readonly string[]): string {
 
 export async function ensureWatermarkRow(client: pg.Pool | pg.PoolClient, pipeline: string, keysetTypes: readonly string[]): Promise<void> {
   await client.query(
-    `INSERT INTO syncfleet.watermarks (pipeline, keyset, keyset_types) VALUES ($1, NULL, $2)
+    `INSERT INTO syncfleet.watermarks (pipeline, keyset, keyset_types, epoch) VALUES ($1, NULL, $2, gen_random_uuid()::text)
      ON CONFLICT (pipeline) DO UPDATE SET keyset_types = EXCLUDED.keyset_types
      WHERE syncfleet.watermarks.keyset_types IS DISTINCT FROM EXCLUDED.keyset_types`,
     [pipeline, keysetTypes],
@@ -28,18 +28,20 @@ export async function ensureWatermarkRow(client: pg.Pool | pg.PoolClient, pipeli
 
 export interface WatermarkState {
   readonly keyset: string | null;
+  /** Drawn when the watermark row is created; part of every batch id (see migration 0003). */
+  readonly epoch: string;
   readonly keysetTypes: readonly string[];
   readonly advancedAt: string;
 }
 
 export async function readWatermark(client: pg.Pool | pg.PoolClient, pipeline: string): Promise<WatermarkState | null> {
-  const { rows } = await client.query<{ keyset: string | null; keyset_types: string; advanced_at: string }>(
-    'SELECT keyset, keyset_types, advanced_at FROM syncfleet.watermarks WHERE pipeline = $1',
+  const { rows } = await client.query<{ keyset: string | null; epoch: string; keyset_types: string; advanced_at: string }>(
+    'SELECT keyset, epoch, keyset_types, advanced_at FROM syncfleet.watermarks WHERE pipeline = $1',
     [pipeline],
   );
   const row = rows[0];
   if (!row) return null;
-  return { keyset: row.keyset, keysetTypes: parsePgTextArray(row.keyset_types), advancedAt: row.advanced_at };
+  return { keyset: row.keyset, epoch: row.epoch, keysetTypes: parsePgTextArray(row.keyset_types), advancedAt: row.advanced_at };
 }
 
 export interface AdvanceResult {
