@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import {
   classifyFailure,
@@ -56,7 +56,7 @@ export class BatchWorkers {
     const { fleet, logger } = this.options;
     const worker = new Worker<BatchPayload, BatchOutcome, string>(
       batchQueueName(pipeline.name),
-      (job) => this.run(pipeline, job),
+      (job, token) => this.run(pipeline, job, token),
       {
         connection: fleet.redis,
         prefix: fleet.prefix,
@@ -80,7 +80,7 @@ export class BatchWorkers {
     return worker;
   }
 
-  private async run(pipeline: ResolvedPipeline, job: Job<BatchPayload, BatchOutcome, string>): Promise<BatchOutcome> {
+  private async run(pipeline: ResolvedPipeline, job: Job<BatchPayload, BatchOutcome, string>, token: string | undefined): Promise<BatchOutcome> {
     const attempt = job.attemptsMade + 1;
     const logger = this.options.logger.child({ pipeline: pipeline.name, batch: job.data?.batchId, job: job.id, attempt });
     try {
@@ -89,12 +89,20 @@ export class BatchWorkers {
       this.options.onOutcome?.(pipeline.name, outcome);
       return outcome;
     } catch (error) {
+      if (isConnectionError(error) && token !== undefined) {
+        // An unreachable database or Redis is not the batch's fault: wait the outage out with
+        // backoff without spending the batch's attempts, so a long outage delays batches
+        // instead of dead-lettering them (the lag and no-progress alerts tell the operator).
+        const delay = Math.max(100, fullJitterDelay(job.attemptsStarted, pipeline.retry));
+        logger.debug({ reason: describeConnectionError(error), delayMs: delay }, 'batch failed: service unreachable, will retry');
+        this.options.onRetry?.(pipeline.name, error);
+        await job.moveToDelayed(Date.now() + delay, token);
+        throw new DelayedError();
+      }
       const fatal = classifyFailure(error) === 'fatal';
       const attempts = job.opts.attempts ?? 1;
       if (!fatal && attempt < attempts) {
-        // An unreachable database is reported once per outage (FleetResources): no stack per batch.
-        if (isConnectionError(error)) logger.debug({ reason: describeConnectionError(error), nextAttempt: attempt + 1 }, 'batch failed: service unreachable, will retry');
-        else logger.warn({ err: error, nextAttempt: attempt + 1 }, 'batch failed, will retry');
+        logger.warn({ err: error, nextAttempt: attempt + 1 }, 'batch failed, will retry');
         this.options.onRetry?.(pipeline.name, error);
         throw error;
       }
