@@ -1,40 +1,26 @@
 import type mysql from 'mysql2/promise';
+import { PoolsByUrl } from '../pools-by-url.ts';
 import { createMysqlPool } from './connection.ts';
 import { migrateMysql } from './bookkeeping-schema.ts';
 
 /** One MySQL/MariaDB pool per URL per process, like postgres/pool-registry.ts. */
 export class MysqlPoolRegistry {
-  private readonly pools = new Map<string, mysql.Pool>();
-  private readonly migrated = new Map<string, Promise<unknown>>();
-  private closing: Promise<void> | undefined;
+  private readonly pools: PoolsByUrl<mysql.Pool>;
 
-  constructor(private readonly options: { max?: number } = {}) {}
+  constructor(options: { max?: number } = {}) {
+    this.pools = new PoolsByUrl((url) => createMysqlPool(url, options), migrateMysql);
+  }
 
   get(url: string): mysql.Pool {
-    if (this.closing) throw new Error('pool registry is closed');
-    let pool = this.pools.get(url);
-    if (!pool) {
-      pool = createMysqlPool(url, this.options);
-      this.pools.set(url, pool);
-    }
-    return pool;
+    return this.pools.get(url);
   }
 
   /** The destination's pool, with the bookkeeping tables created. */
-  async destination(url: string): Promise<mysql.Pool> {
-    const pool = this.get(url);
-    let done = this.migrated.get(url);
-    if (!done) {
-      done = migrateMysql(pool);
-      this.migrated.set(url, done);
-      done.catch(() => this.migrated.delete(url));
-    }
-    await done;
-    return pool;
+  destination(url: string): Promise<mysql.Pool> {
+    return this.pools.migratedPool(url);
   }
 
   close(): Promise<void> {
-    this.closing ??= Promise.all([...this.pools.values()].map((pool) => pool.end())).then(() => undefined);
-    return this.closing;
+    return this.pools.close();
   }
 }

@@ -2,30 +2,22 @@ import type pg from 'pg';
 import { OutageTracker, isConnectionError, type OutageEvent } from '@syncfleet/core';
 import { createPool, type PoolOptions } from './connection.ts';
 import { migrate } from './migrate.ts';
+import { PoolsByUrl } from '../pools-by-url.ts';
 
-/**
- * One pool per database URL per process: pipelines sharing a database share its connections,
- * and each destination's migrations run once per process.
- */
+/** Postgres pools per URL (see PoolsByUrl), each reporting outages once per outage. */
 export class PoolRegistry {
-  private readonly pools = new Map<string, pg.Pool>();
-  private readonly migrated = new Map<string, Promise<unknown>>();
-  private closing: Promise<void> | undefined;
+  private readonly pools: PoolsByUrl<pg.Pool>;
 
   constructor(
     private readonly options: PoolOptions = {},
     /** Told once when a database becomes unreachable and once when it is back. */
     private readonly onOutage?: (event: OutageEvent) => void,
-  ) {}
+  ) {
+    this.pools = new PoolsByUrl((url) => createPool(url, { ...this.options, connectionObserver: this.observerFor(url) }), migrate);
+  }
 
   get(url: string): pg.Pool {
-    if (this.closing) throw new Error('pool registry is closed');
-    let pool = this.pools.get(url);
-    if (!pool) {
-      pool = createPool(url, { ...this.options, connectionObserver: this.observerFor(url) });
-      this.pools.set(url, pool);
-    }
-    return pool;
+    return this.pools.get(url);
   }
 
   private observerFor(url: string): PoolOptions['connectionObserver'] {
@@ -40,21 +32,12 @@ export class PoolRegistry {
   }
 
   /** The destination's pool, with the `syncfleet` schema migrated. */
-  async destination(url: string): Promise<pg.Pool> {
-    const pool = this.get(url);
-    let done = this.migrated.get(url);
-    if (!done) {
-      done = migrate(pool);
-      this.migrated.set(url, done);
-      done.catch(() => this.migrated.delete(url));
-    }
-    await done;
-    return pool;
+  destination(url: string): Promise<pg.Pool> {
+    return this.pools.migratedPool(url);
   }
 
   close(): Promise<void> {
-    this.closing ??= Promise.all([...this.pools.values()].map((pool) => pool.end())).then(() => undefined);
-    return this.closing;
+    return this.pools.close();
   }
 }
 
