@@ -74,18 +74,23 @@ const keysetFields = {
   columns: z.array(identifier).min(1).optional(),
 };
 
-export const postgresSourceSchema = z
-  .object({
-    kind: z.literal('postgres'),
-    url: postgresUrl,
-    table: z.string().min(1).optional(),
-    query: z.string().min(1).optional(),
-    ...keysetFields,
-  })
-  .superRefine((source, ctx) => {
-    checkTableOrQuery(source, ctx);
-    checkKeysetColumns(source, ctx);
-  });
+/** A SQL database as a source: a table or a query, scanned by its keyset. */
+function sqlSourceSchema<K extends z.ZodType<string>, U extends z.ZodType<string>>(kind: K, url: U) {
+  return z
+    .object({
+      kind,
+      url,
+      table: z.string().min(1).optional(),
+      query: z.string().min(1).optional(),
+      ...keysetFields,
+    })
+    .superRefine((source, ctx) => {
+      checkTableOrQuery(source, ctx);
+      checkKeysetColumns(source, ctx);
+    });
+}
+
+export const postgresSourceSchema = sqlSourceSchema(z.literal('postgres'), postgresUrl);
 
 const mysqlUrl = z
   .string({ error: required('a MySQL/MariaDB connection URL', 'mysql://root@127.0.0.1:3306/shop') })
@@ -94,18 +99,7 @@ const mysqlUrl = z
 /** MySQL and MariaDB speak one protocol; `mariadb` is accepted as a synonym. */
 const mysqlKind = z.enum(['mysql', 'mariadb']);
 
-export const mysqlSourceSchema = z
-  .object({
-    kind: mysqlKind,
-    url: mysqlUrl,
-    table: z.string().min(1).optional(),
-    query: z.string().min(1).optional(),
-    ...keysetFields,
-  })
-  .superRefine((source, ctx) => {
-    checkTableOrQuery(source, ctx);
-    checkKeysetColumns(source, ctx);
-  });
+export const mysqlSourceSchema = sqlSourceSchema(mysqlKind, mysqlUrl);
 
 const modulePath = z
   .string({ error: required('the path of a TypeScript module', './connectors/crm.ts') })
