@@ -42,3 +42,8 @@ export function isBatchPayload(value: unknown): value is BatchPayload {
     Array.isArray(candidate.rows)
   );
 }
+
+/** The outcome of a batch that was written: every extracted row was loaded, unchanged or quarantined. */
+export function writtenOutcome(extracted: number, loaded: number, quarantined: number): BatchOutcome {
+  return { extracted, loaded, unchanged: extracted - loaded - quarantined, quarantined, duplicate: false };
+}

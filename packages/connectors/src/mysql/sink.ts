@@ -6,6 +6,7 @@ import {
   type BatchRow,
   type MysqlDestinationConfig,
   type ResolvedPipeline,
+  writtenOutcome,
 } from '@syncfleet/core';
 import type { PrepareOptions, QuarantinedRow, SinkConnector } from '../connector.ts';
 import type { WriteBatchHooks } from '../postgres/write-batch.ts';
@@ -129,13 +130,7 @@ async function writeMysqlBatch(
       await load(rows.slice(start, start + perStatement), payload.rows.slice(start, start + perStatement));
     }
     if (quarantined.length > 0) await recordMysqlQuarantine(connection, payload, quarantined);
-    const outcome: BatchOutcome = {
-      extracted: payload.rows.length,
-      loaded,
-      unchanged: payload.rows.length - loaded - quarantined.length,
-      quarantined: quarantined.length,
-      duplicate: false,
-    };
+    const outcome = writtenOutcome(payload.rows.length, loaded, quarantined.length);
     await connection.query('UPDATE syncfleet_ledger SET loaded = ?, unchanged = ?, quarantined = ? WHERE pipeline = ? AND batch_id = ?', [
       outcome.loaded,
       outcome.unchanged,

@@ -3,7 +3,7 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { BatchOutcome, BatchPayload, BatchRow, ConflictStrategy } from '@syncfleet/core';
-import { SyncfleetError, isRowLevelFailure, ledgerEntryValues } from '@syncfleet/core';
+import { SyncfleetError, isRowLevelFailure, ledgerEntryValues, writtenOutcome } from '@syncfleet/core';
 import { copyTextChunks } from './copy-text.ts';
 import { quoteIdent, quoteQualified } from './identifiers.ts';
 import { buildSourceVersionSql, buildUpsertSql } from './upsert-sql.ts';
@@ -62,7 +62,7 @@ export async function writeBatch(
     const columns = payload.columns.map(quoteIdent).join(', ');
     if (await copiedStraightIn(client, payload, target, table, columns)) {
       await hooks.afterCopy?.();
-      const outcome: BatchOutcome = { extracted: payload.rows.length, loaded: payload.rows.length, unchanged: 0, quarantined: 0, duplicate: false };
+      const outcome = writtenOutcome(payload.rows.length, payload.rows.length, 0);
       await recordLedgerEntry(client, payload, 'committed', outcome);
       await client.query('COMMIT');
       return outcome;
@@ -116,13 +116,7 @@ export async function writeBatch(
     await load(payload.rows);
 
     if (quarantined.length > 0) await recordQuarantine(client, payload, target, quarantined);
-    const outcome: BatchOutcome = {
-      extracted: payload.rows.length,
-      loaded,
-      unchanged: payload.rows.length - loaded - quarantined.length,
-      quarantined: quarantined.length,
-      duplicate: false,
-    };
+    const outcome = writtenOutcome(payload.rows.length, loaded, quarantined.length);
     await recordLedgerEntry(client, payload, 'committed', outcome);
     await client.query('COMMIT');
     return outcome;
