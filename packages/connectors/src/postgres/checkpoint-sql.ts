@@ -105,18 +105,3 @@ export async function advanceWatermark(pool: pg.Pool, pipeline: string): Promise
     client.release();
   }
 }
-
-/** Is keyset `a` strictly after `b`? Asked of the database, in the keyset's own types. */
-export async function keysetIsAfter(
-  client: pg.Pool | pg.PoolClient,
-  a: string,
-  b: string | null,
-  types: readonly string[],
-): Promise<boolean> {
-  if (b === null) return true;
-  const { rows } = await client.query<{ after: string }>(
-    `SELECT (${typedKeyset('$1::text', types)} > ${typedKeyset('$2::text', types)})::text AS after`,
-    [a, b],
-  );
-  return rows[0]!.after === 'true';
-}
