@@ -12,4 +12,8 @@ if [ -f "$results" ]; then
   node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results"
 fi
+# Vitest also fails a run whose tests all passed when something rejected unobserved; say so plainly.
+if [ "$status" -ne 0 ]; then
+  echo "tests: vitest exited $status (failed tests, or unhandled errors printed above)"
+fi
 exit "$status"
