@@ -1,6 +1,10 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { maskCredentials } from '@syncfleet/core';
+import { optionalDependency } from '@syncfleet/connectors';
+
+// Only a terminal gets pretty lines; a container's worker never loads the prettifier.
+const pretty = optionalDependency<typeof PinoPretty>('pino-pretty', import.meta.url);
 
 export interface LoggerOptions {
   /** Where JSON lines go; default stderr. Tests pass a stream to read what was logged. */
@@ -25,7 +29,7 @@ export function createLogger(level: string = process.env.SYNCFLEET_LOG_LEVEL ?? 
   const usePretty = options.pretty ?? (options.destination === undefined && process.stderr.isTTY === true);
   const target: DestinationStream =
     options.destination ??
-    (usePretty ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false }));
+    (usePretty ? pretty()({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false }));
   return pino(
     {
       level,

@@ -38,3 +38,4 @@ export * from './queue/dead-letter.ts';
 export * from './queue/dead-letter-replay.ts';
 export * from './checkpoint.ts';
 export * from './redis/delete-prefix.ts';
+export * from './optional-dependency.ts';

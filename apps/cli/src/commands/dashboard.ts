@@ -6,7 +6,6 @@ import { loadConfig } from '../load-config.ts';
 import { createLogger } from '../logger.ts';
 import { onShutdownSignal, exitAfterShutdown } from '../shutdown.ts';
 import { dashboardCredentialsFrom, isLoopbackHost } from '../dashboard-auth.ts';
-import { startDashboard } from '../dashboard-server.ts';
 
 export function registerDashboardCommand(program: Command, cli: CliContext): void {
   program
@@ -25,6 +24,8 @@ export function registerDashboardCommand(program: Command, cli: CliContext): voi
         ]);
       }
       if (credentials === null) logger.warn('dashboard has no credentials: anyone on this machine can replay or delete batches');
+      // Express and Bull Board load only here: workers and producers never serve the dashboard.
+      const { startDashboard } = await import('../dashboard-server.ts');
       const fleet = new FleetResources(config, { applicationName: 'syncfleet-dashboard' });
       const dashboard = await startDashboard({ fleet, pipelines: config.pipelines, host: options.host, port: options.port, credentials, logger }).catch(
         async (error: unknown) => {

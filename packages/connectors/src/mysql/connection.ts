@@ -1,4 +1,7 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
+import { optionalDependency } from '../optional-dependency.ts';
+
+const mysqlDriver = optionalDependency<typeof mysql>('mysql2/promise', import.meta.url);
 
 /**
  * A MySQL/MariaDB pool whose values arrive exactly as the server prints them. Every field is
@@ -11,7 +14,7 @@ import mysql from 'mysql2/promise';
  */
 export function createMysqlPool(url: string, options: { max?: number } = {}): mysql.Pool {
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const pool = mysql.createPool({
+  const pool = mysqlDriver().createPool({
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 3306,
     user: decodeURIComponent(parsed.username) || 'root',

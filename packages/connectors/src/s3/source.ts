@@ -1,9 +1,12 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import { SyncfleetError, type S3SourceConfig } from '@syncfleet/core';
 import type { SourceConnector } from '../connector.ts';
 import { compareFilePositions, patternToRegExp, type DroppedFile } from '../files/directory-listing.ts';
 import { createDropSource } from '../files/source.ts';
+import { optionalDependency } from '../optional-dependency.ts';
+
+const s3Sdk = optionalDependency<typeof S3Sdk>('@aws-sdk/client-s3', import.meta.url);
 
 /**
  * Objects under an S3 prefix as a drop source (files/source.ts): each object is a unit of work
@@ -12,6 +15,7 @@ import { createDropSource } from '../files/source.ts';
  * the scan (412) instead of mixing two versions; the next scan lists the new one.
  */
 export function createS3Source(config: S3SourceConfig): SourceConnector {
+  const { GetObjectCommand, S3Client, paginateListObjectsV2 } = s3Sdk();
   const client = new S3Client({
     region: config.region,
     endpoint: config.endpoint,
