@@ -46,7 +46,7 @@ describe('files source', () => {
 
     const [first] = await env.run(config);
     expect(first!.error).toBeNull();
-    expect(first!.counters).toMatchObject({ extracted: 122, loaded: 121, quarantined: 1 });
+    expect(first!.counters).toMatchObject({ extracted: 123, loaded: 121, quarantined: 2 });
     const { rows } = await env.destination.query<{ status: string }>('SELECT status FROM public.orders WHERE id = 121');
     expect(rows[0]!.status).toBe('quoted, with comma\nand newline');
     const { rows: quarantined } = await env.destination.query<{ row_key: unknown; error: string; sqlstate: string }>(
@@ -87,7 +87,7 @@ describe('files source', () => {
       maxQuarantineRate: 1,
     });
     const [result] = await env.run(config);
-    expect(result!.counters).toMatchObject({ extracted: 2, loaded: 2 });
+    expect(result!.counters).toMatchObject({ extracted: 4, loaded: 2, quarantined: 2 });
     expect(await env.rowsOf(env.destination, 'public.orders')).toEqual([
       '(1,new,1.50,"2025-01-01 00:00:00.000001+00")',
       '(3,paid,2.00,"2025-01-01 00:00:01+00")',

@@ -60,7 +60,7 @@ describe('S3 prefix source', () => {
 
       const [first] = await env.run(config);
       expect(first!.error).toBeNull();
-      expect(first!.counters).toMatchObject({ extracted: 130, loaded: 130 });
+      expect(first!.counters).toMatchObject({ extracted: 131, loaded: 130, quarantined: 1 });
       const { rows } = await env.destination.query<{ n: string; max: string }>('SELECT count(*) AS n, max(id)::text AS max FROM public.orders');
       expect(rows[0]).toEqual({ n: '130', max: '130' });
       const { rows: quarantined } = await env.destination.query<{ row_key: unknown; sqlstate: string }>('SELECT row_key, sqlstate FROM syncfleet.quarantine');

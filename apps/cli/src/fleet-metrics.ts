@@ -36,7 +36,7 @@ export class FleetMetrics {
     onTimings: (pipeline, timings) => this.metrics.recordTimings(pipeline, timings),
   };
 
-  readonly onPage: PageObserver = (pipeline, page) => this.metrics.recordExtract(pipeline, page.rows, page.extractMs / 1000);
+  readonly onPage: PageObserver = (pipeline, page) => this.metrics.recordExtract(pipeline, page, page.extractMs / 1000);
 
   async render(): Promise<{ contentType: string; body: string }> {
     await this.collect();

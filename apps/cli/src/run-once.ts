@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import {
   addOutcome,
+  addSourceRejects,
   emptyCounters,
   type ResolvedConfig,
   type ResolvedPipeline,
@@ -85,6 +86,7 @@ async function runPipeline(options: RunOnceOptions, pipeline: ResolvedPipeline, 
     if (bookkeeping) runId = await bookkeeping.openRun(pipeline.name, 'run');
     const onPage = options.onPage && ((page: PageRead) => options.onPage!(pipeline.name, page));
     const scan = await scanPipeline(fleet, pipeline, { logger, hooks: options.hooks?.scan, signal: options.signal, onPage });
+    if (scan.status === 'scanned') addSourceRejects(counters, scan.rejected);
     if (scan.status === 'locked') logger.warn({ pipeline: pipeline.name }, 'another producer is scanning this pipeline; processing what is queued');
     await waitUntilIdle(fleet, pipeline, options.signal);
     await checkpointPipeline(fleet, pipeline);

@@ -11,8 +11,8 @@ describe('RunProgress', () => {
     let drawn = '';
     stream.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
     const progress = new RunProgress({ logger: pino({ level: 'silent' }), stream });
-    progress.onPage('orders', { rows: 500, extractMs: 3 });
-    progress.onPage('orders', { rows: 500, extractMs: 3 });
+    progress.onPage('orders', { rows: 500, rejected: 0, extractMs: 3 });
+    progress.onPage('orders', { rows: 500, rejected: 0, extractMs: 3 });
     progress.events.onOutcome!('orders', outcome(500));
     progress.stop();
     expect(drawn).toMatch(/500\/1000 rows \| \d+ rows\/s \| ETA /);
@@ -25,7 +25,7 @@ describe('RunProgress', () => {
     let drawn = '';
     stream.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
     const progress = new RunProgress({ logger, stream, logEveryMs: 10 });
-    progress.onPage('orders', { rows: 100, extractMs: 1 });
+    progress.onPage('orders', { rows: 100, rejected: 0, extractMs: 1 });
     progress.events.onOutcome!('orders', outcome(100));
     await new Promise<void>((resolve) => {
       const check = setInterval(() => lines.length > 0 && (clearInterval(check), resolve()), 5);

@@ -1,4 +1,4 @@
-import { emptyCounters, maskCredentials, type ResolvedPipeline, type RunCounters } from '@syncfleet/core';
+import { addSourceRejects, emptyCounters, maskCredentials, type ResolvedPipeline, type RunCounters } from '@syncfleet/core';
 import type { Bookkeeping, FleetResources } from '@syncfleet/connectors';
 import type { Logger } from 'pino';
 import { scanPipeline, type ScanOptions, type ScanResult } from './scan-pipeline.ts';
@@ -26,7 +26,9 @@ export async function recordedScan(fleet: FleetResources, pipeline: ResolvedPipe
     throw error;
   }
   if (result.status === 'scanned') {
-    await closeRecord(record, { ...emptyCounters(), extracted: result.rows, batches: result.batches }, 'succeeded', null, log);
+    const counters = { ...emptyCounters(), extracted: result.rows, batches: result.batches };
+    addSourceRejects(counters, result.rejected);
+    await closeRecord(record, counters, 'succeeded', null, log);
   }
   return result;
 }

@@ -36,6 +36,8 @@ export interface ScanOptions {
 
 export interface PageRead {
   readonly rows: number;
+  /** Input on the page that was not a row (quarantined by the scan). */
+  readonly rejected: number;
   /** How long the page query took. */
   readonly extractMs: number;
 }
@@ -47,6 +49,8 @@ export type ScanResult =
       readonly scanId: string;
       readonly batches: number;
       readonly rows: number;
+      /** Source input that was not a row (a malformed line), quarantined by the scan itself. */
+      readonly rejected: number;
       readonly from: string | null;
       readonly to: string | null;
       readonly jobIds: string[];
@@ -97,6 +101,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
     let lo = start;
     let seq = 0;
     let rows = 0;
+    let rejected = 0;
     log.debug({ from: start, bound, scanId }, 'scan started');
 
     // The generator runs the page query between iterations: the time from asking for a page
@@ -104,7 +109,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
     let pageRequestedAt = performance.now();
     for await (const page of source.scan(description, { batchSize: pipeline.batchSize, after: decodeKeyset(start), cursorBound: bound })) {
       if (options.signal?.aborted) break;
-      options.onPage?.({ rows: page.rows.length, extractMs: performance.now() - pageRequestedAt });
+      options.onPage?.({ rows: page.rows.length, rejected: page.rejected?.length ?? 0, extractMs: performance.now() - pageRequestedAt });
       const hi = encodeKeyset(page.hi)!;
       const contentHash = hashRows(page.rows);
       const batchId = batchIdOf(pipeline.name, state.epoch, lo, hi, contentHash);
@@ -124,6 +129,7 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
       // (idempotent per row key), before the batch that moves the keyset past it is queued.
       if (page.rejected && page.rejected.length > 0) {
         await sink.bookkeeping.recordQuarantine(payload, page.rejected);
+        rejected += page.rejected.length;
         log.warn({ rejected: page.rejected.length, hi }, 'source input quarantined');
       }
       await waitForRoom(fleet, queue, lock, options);
@@ -139,8 +145,8 @@ export async function scanPipeline(fleet: FleetResources, pipeline: ResolvedPipe
       lo = hi;
       pageRequestedAt = performance.now();
     }
-    log.info({ batches: seq, rows, from: start, to: lo }, 'scan finished');
-    return { status: 'scanned', scanId, batches: seq, rows, from: start, to: lo, jobIds };
+    log.info({ batches: seq, rows, rejected, from: start, to: lo }, 'scan finished');
+    return { status: 'scanned', scanId, batches: seq, rows, rejected, from: start, to: lo, jobIds };
   } finally {
     await lock.release().catch(() => undefined);
   }

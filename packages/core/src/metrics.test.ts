@@ -11,15 +11,15 @@ describe('SyncfleetMetrics', () => {
   it('counts rows by stage and batches by outcome, per pipeline', async () => {
     const metrics = new SyncfleetMetrics();
     metrics.initPipeline('orders');
-    metrics.recordExtract('orders', 100, 0.02);
+    metrics.recordExtract('orders', { rows: 100, rejected: 2 }, 0.02);
     metrics.recordOutcome('orders', { extracted: 100, loaded: 97, unchanged: 2, quarantined: 1, duplicate: false });
     metrics.recordOutcome('orders', { extracted: 100, loaded: 0, unchanged: 0, quarantined: 0, duplicate: true });
     metrics.recordFailure('orders', 'retried');
     metrics.recordTimings('orders', { loadMs: 40, checkpointMs: 3 });
-    expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'extracted' })).toBe(100);
+    expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'extracted' })).toBe(102);
     expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'loaded' })).toBe(97);
     expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'unchanged' })).toBe(2);
-    expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'quarantined' })).toBe(1);
+    expect(await valueOf(metrics, 'syncfleet_rows_total', { pipeline: 'orders', stage: 'quarantined' })).toBe(3);
     expect(await valueOf(metrics, 'syncfleet_batches_total', { pipeline: 'orders', outcome: 'completed' })).toBe(2);
     expect(await valueOf(metrics, 'syncfleet_batches_total', { pipeline: 'orders', outcome: 'retried' })).toBe(1);
     expect(await valueOf(metrics, 'syncfleet_batches_total', { pipeline: 'orders', outcome: 'dead_lettered' })).toBe(0);

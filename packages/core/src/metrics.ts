@@ -8,7 +8,8 @@ import type { BatchOutcome } from './batch.ts';
  * scrape-time gauges (queue depth, watermark lag) from Redis and Postgres.
  *
  * Where a stage is counted: `extracted` by whoever reads the source (the producer, or `run`),
- * `loaded`/`unchanged`/`quarantined` by whoever writes the batch (a worker, or `run`). So sums
+ * `loaded`/`unchanged`/`quarantined` by whoever writes the batch (a worker, or `run`), except
+ * source input that is not a row (a malformed line), which the reader quarantines. So sums
  * over the fleet count every row once per stage.
  */
 export const ROW_STAGES = ['extracted', 'loaded', 'unchanged', 'quarantined'] as const;
@@ -95,8 +96,10 @@ export class SyncfleetMetrics {
     for (const outcome of BATCH_OUTCOMES) this.batches.inc({ pipeline, outcome }, 0);
   }
 
-  recordExtract(pipeline: string, rows: number, seconds: number): void {
-    this.rows.inc({ pipeline, stage: 'extracted' }, rows);
+  /** A page read from the source; input that was not a row is extracted and quarantined. */
+  recordExtract(pipeline: string, page: { rows: number; rejected: number }, seconds: number): void {
+    this.rows.inc({ pipeline, stage: 'extracted' }, page.rows + page.rejected);
+    this.rows.inc({ pipeline, stage: 'quarantined' }, page.rejected);
     this.batchDuration.observe({ pipeline, stage: 'extract' }, seconds);
   }
 

@@ -25,6 +25,15 @@ export function addOutcome(counters: RunCounters, outcome: BatchOutcome): void {
   counters.batches += 1;
 }
 
+/**
+ * Input the source itself could not read as rows (a malformed line) was extracted and is
+ * quarantined: it counts in both, so `maxQuarantineRate` sees a file of garbage for what it is.
+ */
+export function addSourceRejects(counters: RunCounters, rejected: number): void {
+  counters.extracted += rejected;
+  counters.quarantined += rejected;
+}
+
 export function formatSummaryLine(pipeline: string, counters: RunCounters, watermark: string | null, elapsedMs: number): string {
   return (
     `${pipeline} extracted=${counters.extracted} loaded=${counters.loaded} unchanged=${counters.unchanged} ` +

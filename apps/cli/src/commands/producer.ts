@@ -36,7 +36,7 @@ export function registerProducerCommand(program: Command, cli: CliContext): void
               process.stdout.write(
                 result.status === 'locked'
                   ? `${pipeline.name} skipped: another producer holds the scan lock\n`
-                  : `${pipeline.name} enqueued batches=${result.batches} rows=${result.rows}\n`,
+                  : `${pipeline.name} enqueued batches=${result.batches} rows=${result.rows}${result.rejected > 0 ? ` quarantined=${result.rejected}` : ''}\n`,
               );
             } catch (error) {
               failed = true;
