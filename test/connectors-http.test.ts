@@ -41,6 +41,35 @@ async function createItemsTable(env: { destination: import('pg').Pool }): Promis
 }
 
 describe('HTTP API source', () => {
+  test('numbers beyond double precision arrive digit for digit, and re-read as unchanged', async ({ env }) => {
+    // Written by hand: JSON.stringify cannot produce these numbers, which is the point.
+    const body =
+      '{"items": [' +
+      '{"id": 9223372036854775807, "amount": 12345678901234567.25, "meta": {"ref": 98765432109876543210, "ok": true}, "updated_at": "2025-01-01T00:00:00Z"},' +
+      '{"id": 2, "amount": 1.50, "meta": {"ref": 7}, "updated_at": "2025-01-01T00:00:01Z"}' +
+      '], "next": null}';
+    const url = await startApi((_request, _url, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(body);
+    });
+    await env.destination.query('CREATE TABLE public.items (id bigint PRIMARY KEY, amount numeric(30,2), meta jsonb, updated_at timestamptz NOT NULL)');
+    const config = env.config({
+      source: { kind: 'http', url: `${url}/items?cursor={cursor}`, items: 'items', nextCursor: 'next', columns: ['id', 'amount', 'meta', 'updated_at'], table: undefined },
+      destination: { table: 'public.items' },
+    });
+    const [first] = await env.run(config);
+    expect(first!.error).toBeNull();
+    const { rows } = await env.destination.query<{ id: string; amount: string; ref: string }>(
+      "SELECT id::text, amount::text, meta->>'ref' AS ref FROM public.items ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { id: '2', amount: '1.50', ref: '7' },
+      { id: '9223372036854775807', amount: '12345678901234567.25', ref: '98765432109876543210' },
+    ]);
+    const [second] = await env.run(config);
+    expect(second!.counters).toMatchObject({ extracted: 2, loaded: 0, unchanged: 2 });
+  });
+
   test('cursor pagination with auth from the environment, through a 429 with Retry-After and a 500', async ({ env }) => {
     const items: Item[] = Array.from({ length: 230 }, (_, index) => ({ id: index + 1, name: `item ${index + 1}`, amount: `${index}.50`, updated_at: at(index) }));
     const seen = { throttled: 0, failed: 0, unauthorised: 0, pages: 0 };

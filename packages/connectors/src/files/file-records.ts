@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SyncfleetError } from '@syncfleet/core';
+import { parseJsonText } from '../json-text.ts';
 
 /** Opens a file (or object) for reading from a byte offset: a local read stream, an S3 ranged GET. */
 export type OpenAt = (start: bigint) => Readable | Promise<Readable>;
@@ -93,7 +94,7 @@ export async function* ndjsonRecords(open: OpenAt, start: bigint): AsyncGenerato
     const text = line.toString('utf8').replace(/\r$/, '');
     if (text.trim() === '') return null;
     try {
-      const value: unknown = JSON.parse(text);
+      const value: unknown = parseJsonText(text);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         return { error: 'expected a JSON object per line', raw: text, start: lineStart, end };
       }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type BatchRow, type FilesSourceConfig, type RejectedRow } from '@syncfleet/core';
 import type { ScanRequest, SourceConnector, SourceDescription, SourcePage } from '../connector.ts';
-import { textOfJson } from '../http/http-request.ts';
+import { textOfJson } from '../json-text.ts';
 import { comparePositions, keysetOf, listDroppedFiles, positionOf, type DroppedFile, type FilePosition } from './directory-listing.ts';
 import { csvRecords, ndjsonRecords, readCsvHeader, type FileRecord } from './file-records.ts';
 

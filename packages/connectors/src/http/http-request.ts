@@ -98,10 +98,3 @@ export function valueAtPath(value: unknown, path: string): unknown {
   return current;
 }
 
-/** A JSON field value as Syncfleet's text form: strings as they are, the rest as JSON. */
-export function textOfJson(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}

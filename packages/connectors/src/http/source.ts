@@ -1,6 +1,7 @@
 import { SyncfleetError, type BatchRow, type HttpSourceConfig } from '@syncfleet/core';
 import type { ScanRequest, SourceConnector, SourceDescription, SourcePage } from '../connector.ts';
-import { httpRequest, textOfJson, valueAtPath } from './http-request.ts';
+import { httpRequest, valueAtPath } from './http-request.ts';
+import { parseJsonText, textOfJson } from '../json-text.ts';
 
 /**
  * A paginated HTTP API as a source.
@@ -58,7 +59,7 @@ async function* scanPages(config: HttpSourceConfig, request: ScanRequest): Async
     const { body } = await httpRequest(url, { headers: config.headers, timeoutMs: config.timeout, maxRetries: config.maxRetries });
     let document: unknown;
     try {
-      document = JSON.parse(body);
+      document = parseJsonText(body);
     } catch (error) {
       throw new SyncfleetError('SOURCE_SCHEMA', `${new URL(url).pathname} did not answer JSON: ${(error as Error).message}`, {
         cause: error,
@@ -72,7 +73,7 @@ async function* scanPages(config: HttpSourceConfig, request: ScanRequest): Async
       });
     }
     const nextValue = valueAtPath(document, config.nextCursor);
-    const next = nextValue === null || nextValue === undefined || nextValue === '' ? null : String(nextValue);
+    const next = nextValue === '' ? null : textOfJson(nextValue);
     const rows: BatchRow[] = items.map((item) => config.columns.map((column) => textOfJson(valueAtPath(item, column))));
     const last = rows.length > 0 ? items[items.length - 1] : undefined;
     seq += 1n;
