@@ -9,7 +9,11 @@ import { createPool, deleteKeysWithPrefix } from '@syncfleet/connectors';
 export class BenchDatabases {
   private readonly created = new Set<string>();
 
-  constructor(private readonly adminUrl: string) {}
+  private readonly adminUrl: string;
+
+  constructor(adminUrl: string) {
+    this.adminUrl = adminUrl;
+  }
 
   url(name: string): string {
     const parsed = new URL(this.adminUrl);

@@ -137,10 +137,15 @@ export class Fleet {
   private readonly destination: pg.Pool;
   private readonly source: pg.Pool;
 
+  private readonly spec: FleetSpec;
+  private readonly cleanup: () => Promise<void>;
+
   constructor(
-    private readonly spec: FleetSpec,
-    private readonly cleanup: () => Promise<void> = async () => undefined,
+    spec: FleetSpec,
+    cleanup: () => Promise<void> = async () => undefined,
   ) {
+    this.spec = spec;
+    this.cleanup = cleanup;
     this.destination = createPool(spec.destinationUrl, { max: 1, applicationName: 'syncfleet-bench' });
     this.source = createPool(spec.sourceUrl, { max: 1, applicationName: 'syncfleet-bench' });
   }

@@ -9,10 +9,13 @@ export class TcpGate {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
+  readonly port: number;
+  private readonly target: { host: string; port: number };
+
+  private constructor(port: number, target: { host: string; port: number }) {
+    this.port = port;
+    this.target = target;
+  }
 
   /** A gate on a free local port, shut until `open()`. */
   static async create(target: { host: string; port: number }): Promise<TcpGate> {

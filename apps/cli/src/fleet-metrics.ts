@@ -20,11 +20,18 @@ export class FleetMetrics {
   private collecting: Promise<void> | undefined;
   private deadLetterTally: { total: number; at: number; counts: Map<string, number> } | undefined;
 
+  private readonly fleet: FleetResources;
+  private readonly pipelines: readonly ResolvedPipeline[];
+  private readonly logger: Logger;
+
   constructor(
-    private readonly fleet: FleetResources,
-    private readonly pipelines: readonly ResolvedPipeline[],
-    private readonly logger: Logger,
+    fleet: FleetResources,
+    pipelines: readonly ResolvedPipeline[],
+    logger: Logger,
   ) {
+    this.fleet = fleet;
+    this.pipelines = pipelines;
+    this.logger = logger;
     collectDefaultMetrics({ register: this.metrics.registry });
     for (const pipeline of pipelines) this.metrics.initPipeline(pipeline.name);
   }

@@ -25,7 +25,10 @@ export class RunProgress {
   private done = 0;
   private stopped = false;
 
-  constructor(private readonly options: RunProgressOptions) {
+  private readonly options: RunProgressOptions;
+
+  constructor(options: RunProgressOptions) {
+    this.options = options;
     const stream = options.stream ?? process.stdout;
     const tty = options.tty ?? (stream as NodeJS.WriteStream).isTTY === true;
     if (tty) {

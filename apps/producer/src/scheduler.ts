@@ -25,11 +25,19 @@ export class ProducerScheduler {
   private readonly abort = new AbortController();
   private closing: Promise<void> | undefined;
 
+  private readonly fleet: FleetResources;
+  private readonly pipelines: readonly ResolvedPipeline[];
+  private readonly options: ProducerOptions;
+
   constructor(
-    private readonly fleet: FleetResources,
-    private readonly pipelines: readonly ResolvedPipeline[],
-    private readonly options: ProducerOptions,
-  ) {}
+    fleet: FleetResources,
+    pipelines: readonly ResolvedPipeline[],
+    options: ProducerOptions,
+  ) {
+    this.fleet = fleet;
+    this.pipelines = pipelines;
+    this.options = options;
+  }
 
   start(): void {
     for (const pipeline of this.pipelines) {

@@ -9,7 +9,11 @@ import { loadTransform, type FleetResources, type SinkConnector } from '@syncfle
 export class BatchTargets {
   private readonly transforms = new Map<string, Promise<TransformModule>>();
 
-  constructor(private readonly fleet: FleetResources) {}
+  private readonly fleet: FleetResources;
+
+  constructor(fleet: FleetResources) {
+    this.fleet = fleet;
+  }
 
   get(pipeline: ResolvedPipeline): Promise<SinkConnector> {
     return this.fleet.connectors.sink(pipeline);

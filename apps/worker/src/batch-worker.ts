@@ -47,7 +47,10 @@ export class BatchWorkers {
   private readonly targets: BatchTargets;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly options: BatchWorkerOptions) {
+  private readonly options: BatchWorkerOptions;
+
+  constructor(options: BatchWorkerOptions) {
+    this.options = options;
     this.targets = new BatchTargets(options.fleet);
     this.workers = options.pipelines.map((pipeline) => this.createWorker(pipeline));
   }

@@ -27,7 +27,10 @@ export class DeadLetterConsumer {
   private readonly worker: Worker<DeadLetterEntry, { replayedAs: string }, string>;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly options: DeadLetterConsumerOptions) {
+  private readonly options: DeadLetterConsumerOptions;
+
+  constructor(options: DeadLetterConsumerOptions) {
+    this.options = options;
     const { fleet, logger } = options;
     this.worker = new Worker<DeadLetterEntry, { replayedAs: string }, string>(DEAD_LETTER_QUEUE, (job) => this.handle(job), {
       connection: fleet.redis,

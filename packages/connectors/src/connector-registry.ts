@@ -58,7 +58,10 @@ export class ConnectorRegistry {
   private readonly sinks = new Map<string, Promise<SinkConnector>>();
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly postgres: PoolRegistry, options: { poolSize?: number } = {}) {
+  private readonly postgres: PoolRegistry;
+
+  constructor(postgres: PoolRegistry, options: { poolSize?: number } = {}) {
+    this.postgres = postgres;
     this.mysql = new MysqlPoolRegistry({ max: options.poolSize ?? 4 });
   }
 

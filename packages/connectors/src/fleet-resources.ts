@@ -20,8 +20,10 @@ export class FleetResources {
   private deadLetters: Queue<DeadLetterEntry> | undefined;
   private closing: Promise<void> | undefined;
 
+  readonly config: ResolvedConfig;
+
   constructor(
-    readonly config: ResolvedConfig,
+    config: ResolvedConfig,
     options: {
       poolSize?: number;
       applicationName?: string;
@@ -33,6 +35,7 @@ export class FleetResources {
       onOutage?: (event: OutageEvent) => void;
     } = {},
   ) {
+    this.config = config;
     this.redis = createRedis(config.redis);
     if (options.onOutage) {
       const redis = new OutageTracker(redisServiceName(config.redis), options.onOutage);

@@ -8,10 +8,16 @@ export class PoolsByUrl<P extends { end(): Promise<void> }> {
   private readonly migrated = new Map<string, Promise<unknown>>();
   private closing: Promise<void> | undefined;
 
+  private readonly create: (url: string) => P;
+  private readonly migrate: (pool: P) => Promise<unknown>;
+
   constructor(
-    private readonly create: (url: string) => P,
-    private readonly migrate: (pool: P) => Promise<unknown>,
-  ) {}
+    create: (url: string) => P,
+    migrate: (pool: P) => Promise<unknown>,
+  ) {
+    this.create = create;
+    this.migrate = migrate;
+  }
 
   get(url: string): P {
     if (this.closing) throw new Error('pool registry is closed');

@@ -12,11 +12,19 @@ export class OutageTracker {
   private downSince: number | undefined;
   private failedAttempts = 0;
 
+  readonly service: string;
+  private readonly report: (event: OutageEvent) => void;
+  private readonly now: () => number;
+
   constructor(
-    readonly service: string,
-    private readonly report: (event: OutageEvent) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    service: string,
+    report: (event: OutageEvent) => void,
+    now: () => number = Date.now,
+  ) {
+    this.service = service;
+    this.report = report;
+    this.now = now;
+  }
 
   get down(): boolean {
     return this.downSince !== undefined;

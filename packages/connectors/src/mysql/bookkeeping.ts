@@ -16,7 +16,11 @@ type Executor = Pick<mysql.Pool, 'query'> | Pick<mysql.PoolConnection, 'query'>;
  * connector's bookkeeping. The checkpoint is advanceInSourceOrder: the source orders keysets.
  */
 export class MysqlBookkeeping implements Bookkeeping {
-  constructor(private readonly pool: () => Promise<mysql.Pool>) {}
+  private readonly pool: () => Promise<mysql.Pool>;
+
+  constructor(pool: () => Promise<mysql.Pool>) {
+    this.pool = pool;
+  }
 
   async ensureWatermark(pipeline: string, keysetTypes: readonly string[]): Promise<void> {
     const pool = await this.pool();

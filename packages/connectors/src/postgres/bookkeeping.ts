@@ -14,7 +14,11 @@ import { parsePgTextArray } from './text-array.ts';
  */
 export class PostgresBookkeeping implements Bookkeeping {
   /** `pool` resolves to the database with its `syncfleet` schema migrated. */
-  constructor(private readonly pool: () => Promise<pg.Pool>) {}
+  private readonly pool: () => Promise<pg.Pool>;
+
+  constructor(pool: () => Promise<pg.Pool>) {
+    this.pool = pool;
+  }
 
   async ensureWatermark(pipeline: string, keysetTypes: readonly string[]): Promise<void> {
     await ensureWatermarkRow(await this.pool(), pipeline, keysetTypes);

@@ -8,11 +8,13 @@ import { PoolsByUrl } from '../pools-by-url.ts';
 export class PoolRegistry {
   private readonly pools: PoolsByUrl<pg.Pool>;
 
-  constructor(
-    private readonly options: PoolOptions = {},
-    /** Told once when a database becomes unreachable and once when it is back. */
-    private readonly onOutage?: (event: OutageEvent) => void,
-  ) {
+  private readonly options: PoolOptions;
+  /** Told once when a database becomes unreachable and once when it is back. */
+  private readonly onOutage: ((event: OutageEvent) => void) | undefined;
+
+  constructor(options: PoolOptions = {}, onOutage?: (event: OutageEvent) => void) {
+    this.options = options;
+    this.onOutage = onOutage;
     this.pools = new PoolsByUrl((url) => createPool(url, { ...this.options, connectionObserver: this.observerFor(url) }), migrate);
   }
 

@@ -4,10 +4,10 @@ import type { Redis } from 'ioredis';
 import { SyncfleetError } from '@syncfleet/core';
 
 /** Return codes of the lock scripts (see the headers of lua/*.lua). */
-export enum LockScriptResult {
-  NotOwner = 0,
-  Done = 1,
-}
+export const LockScriptResult = {
+  NotOwner: 0,
+  Done: 1,
+} as const;
 
 const RELEASE = readFileSync(new URL('./lua/release-lock.lua', import.meta.url), 'utf8');
 const EXTEND = readFileSync(new URL('./lua/extend-lock.lua', import.meta.url), 'utf8');
@@ -35,13 +35,15 @@ export class RedisLock {
   private readonly redis: Redis & LockCommands;
   private released = false;
 
-  private constructor(
-    redis: Redis,
-    readonly key: string,
-    readonly token: string,
-    readonly ttlMs: number,
-  ) {
+  readonly key: string;
+  readonly token: string;
+  readonly ttlMs: number;
+
+  private constructor(redis: Redis, key: string, token: string, ttlMs: number) {
     this.redis = withLockCommands(redis);
+    this.key = key;
+    this.token = token;
+    this.ttlMs = ttlMs;
   }
 
   static async tryAcquire(redis: Redis, key: string, ttlMs: number): Promise<RedisLock | null> {
