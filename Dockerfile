@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every `syncfleet` command: `docker run IMAGE worker`, `… producer`, `… run --pipeline orders`.
-# Syncfleet runs its TypeScript sources through tsx (a production dependency), so there is no
-# build step: the first stage only resolves production dependencies, the second runs them.
+# Syncfleet runs its TypeScript sources as they are: Node 24 strips the types itself (bin/syncfleet.mjs
+# falls back to tsx, a production dependency, on older Node), so there is no build step: the first
+# stage only resolves production dependencies, the second runs them.
 ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS dependencies
@@ -27,5 +28,5 @@ COPY --from=dependencies /app /app
 USER node
 # 9464: /metrics, /healthz, /readyz (metrics.port); 3000: `syncfleet dashboard`.
 EXPOSE 9464 3000
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--import", "tsx", "apps/cli/src/main.ts"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/syncfleet.mjs"]
 CMD ["--help"]

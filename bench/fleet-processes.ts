@@ -30,7 +30,8 @@ export interface SyncTiming {
 }
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
-const CLI = ['--import', 'tsx', 'apps/cli/src/main.ts'];
+// As the image runs it: Node strips the types where it can, tsx compiles them elsewhere.
+const CLI = ['bin/syncfleet.mjs'];
 let logFiles = 0;
 const SYNC_TIMEOUT_MS = 30 * 60_000;
 

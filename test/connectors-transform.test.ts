@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { test } from './support/sync-fixture.ts';
 
@@ -53,5 +56,29 @@ describe('transforms in code', () => {
     await env.source.query(`INSERT INTO public.orders VALUES (1, now() - interval '1 hour')`);
     const [result] = await env.run(env.config({ transform: TRANSFORM }));
     expect(result!.error).toMatch(/destination public\.orders does not exist/);
+  });
+  test('the CLI loads transforms that use all of TypeScript (enums, parameter properties, .js specifiers)', async ({ env }) => {
+    await env.source.query('CREATE TABLE public.readings (id int PRIMARY KEY, n int, updated_at timestamptz NOT NULL)');
+    await env.source.query(`INSERT INTO public.readings SELECT g, g, '2025-01-01'::timestamptz + g * interval '1 s' FROM generate_series(1, 10) g`);
+    await env.destination.query('CREATE TABLE public.readings (id int PRIMARY KEY, level int NOT NULL, updated_at timestamptz NOT NULL)');
+    const dir = await mkdtemp(join(tmpdir(), 'syncfleet-full-ts-'));
+    const configPath = join(dir, 'syncfleet.json');
+    await writeFile(
+      configPath,
+      JSON.stringify(env.rawConfig({ source: { table: 'public.readings' }, destination: { table: 'public.readings' }, transform: './test/fixtures/full-typescript/transform.ts' })),
+    );
+    try {
+      const cli = env.spawnCli(['--config', configPath, 'run']);
+      const { code } = await cli.exited;
+      expect(code, cli.stderr()).toBe(0);
+      expect(cli.stdout()).toMatch(/extracted=10 loaded=10/);
+      const { rows } = await env.destination.query<{ level: number; n: string }>('SELECT level, count(*)::text AS n FROM public.readings GROUP BY level ORDER BY level');
+      expect(rows).toEqual([
+        { level: 1, n: '4' },
+        { level: 2, n: '6' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -44,14 +44,14 @@ describe('Dockerfile', () => {
     expect(users.at(-1)).toBeDefined();
     expect(users.at(-1)).not.toMatch(/^(root|0)$/);
     const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-    expect(JSON.parse(entrypoint!)).toEqual(['/usr/bin/tini', '--', 'node', '--import', 'tsx', 'apps/cli/src/main.ts']);
-    expect(existsSync(join(REPO_ROOT, 'apps/cli/src/main.ts'))).toBe(true);
+    expect(JSON.parse(entrypoint!)).toEqual(['/usr/bin/tini', '--', 'node', 'bin/syncfleet.mjs']);
+    expect(existsSync(join(REPO_ROOT, 'bin/syncfleet.mjs'))).toBe(true);
     expect(dockerfile).toMatch(/pnpm install .*--prod/);
     expect(dockerfile).toMatch(/pnpm install .*--frozen-lockfile/);
   });
 
   test('keeps the sources and manifests in the build context and leaves the rest out', () => {
-    for (const kept of ['apps/cli/src/main.ts', 'packages/core/src/index.ts', 'package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']) {
+    for (const kept of ['bin/syncfleet.mjs', 'apps/cli/src/main.ts', 'packages/core/src/index.ts', 'package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']) {
       expect(ignoredByDocker(kept), kept).toBe(false);
     }
     for (const left of ['node_modules/tsx/package.json', 'apps/cli/node_modules/x', '.git/HEAD', 'test/deploy-image.test.ts', 'packages/core/src/keyset.test.ts']) {
@@ -75,13 +75,14 @@ describe('Dockerfile', () => {
       await createOrdersTable(env.source, 500);
       const config = join(context, 'syncfleet.yaml');
       await writeFile(config, JSON.stringify(env.rawConfig()));
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', '--config', config, 'run'], {
+      // The image's entrypoint: Node strips the types itself where it can, tsx compiles them elsewhere.
+      const { stdout } = await run(process.execPath, ['bin/syncfleet.mjs', '--config', config, 'run'], {
         cwd: context,
         env: { ...process.env, SYNCFLEET_LOG_LEVEL: 'warn' },
       });
       expect(stdout).toMatch(/^orders .*500/m);
       expect(await env.rowsOf(env.destination, 'public.orders')).toEqual(await env.rowsOf(env.source, 'public.orders'));
-      const rendered = await run(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', '--config', config, 'k8s', 'render'], { cwd: context });
+      const rendered = await run(process.execPath, ['bin/syncfleet.mjs', '--config', config, 'k8s', 'render'], { cwd: context });
       expect(rendered.stdout).toContain('kind: ScaledObject');
       expect(await readFile(join(context, 'package.json'), 'utf8')).toContain('"tsx"');
     } finally {

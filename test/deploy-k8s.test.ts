@@ -21,7 +21,7 @@ const EXAMPLES: Record<string, string[]> = {
   'deploy/k8s/cron.yaml': ['--mode', 'cron'],
 };
 
-const CLI = join(REPO_ROOT, 'apps/cli/src/main.ts');
+const CLI = join(REPO_ROOT, 'bin/syncfleet.mjs');
 
 async function render(args: string[]): Promise<string> {
   // The example's ${…:-default}s must resolve to their defaults, whatever this machine exports.
@@ -29,7 +29,7 @@ async function render(args: string[]): Promise<string> {
   for (const name of ['REDIS_URL', 'SHOP_DATABASE_URL', 'WAREHOUSE_DATABASE_URL', 'SYNCFLEET_CONFIG']) delete env[name];
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', CLI, 'k8s', 'render', '--config', 'deploy/k8s/example-config.yaml', '--image', 'syncfleet:latest', ...args],
+    [CLI, 'k8s', 'render', '--config', 'deploy/k8s/example-config.yaml', '--image', 'syncfleet:latest', ...args],
     { cwd: REPO_ROOT, env },
   );
   return stdout;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const CLI = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/syncfleet.mjs', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CommandHelp {
@@ -33,7 +33,7 @@ export function commandHelp(path: readonly string[]): Promise<CommandHelp> {
 }
 
 async function readHelp(path: readonly string[]): Promise<{ usage: string; options: string[] }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...path, '--help'], { cwd: REPO_ROOT });
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...path, '--help'], { cwd: REPO_ROOT });
   const usage = stdout.split('\n')[0] ?? '';
   const options = [...stdout.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((match) => match[1]!);
   return { usage, options };

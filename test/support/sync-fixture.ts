@@ -10,7 +10,7 @@ import { runOnce, type PipelineRunResult } from '../../apps/cli/src/run-once.ts'
 import { REDIS_URL, createDatabase, deletePrefix } from './services.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/syncfleet.mjs', import.meta.url));
 
 export interface PipelineOverrides {
   readonly name?: string;
@@ -99,7 +99,7 @@ export const test = base.extend<{ env: SyncEnv }>({
         }
       },
       spawnCli(args, extraEnv = {}, options = {}) {
-        const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        const child = spawn(process.execPath, [CLI, ...args], {
           cwd: REPO_ROOT,
           detached: options.detached ?? false,
           env: { ...process.env, SYNCFLEET_LOG_LEVEL: process.env.SYNCFLEET_TEST_LOG_LEVEL ?? 'warn', ...extraEnv },

@@ -80,7 +80,8 @@ export function renderK8sManifests(config: ResolvedConfig, configMap: SecretRefe
     ports: ports.map((port) => ({ ...port, protocol: 'TCP' })),
     volumeMounts: [
       { name: 'config', mountPath: CONFIG_MOUNT, readOnly: true },
-      // tsx keeps its compile cache in the temporary directory; the root filesystem is read-only.
+      // tsx (which loads users' modules and transforms) keeps its compile cache in the temporary
+      // directory; the root filesystem is read-only.
       { name: 'tmp', mountPath: '/tmp' },
     ],
     securityContext: {

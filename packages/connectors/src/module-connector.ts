@@ -11,8 +11,8 @@ import { sinkWithStateLedger, type ModuleSinkWriter } from './state-ledger-sink.
 
 /**
  * Connectors written by users, referenced from the config as `kind: module, path: …`. The path
- * is resolved against the working directory and loaded with a dynamic import (the CLI runs
- * under tsx, so TypeScript modules load as they are). A module exports
+ * is resolved against the working directory and loaded with a dynamic import; TypeScript
+ * modules load as they are, through tsx (see `ensureTsxLoader`). A module exports
  *
  *   createSource(options, context): SourceConnector                    (see connector.ts)
  *   createSink(options, context): ModuleSinkWriter
@@ -29,9 +29,27 @@ interface ConnectorModule {
   readonly createSink?: (options: Readonly<Record<string, unknown>>, context: ConnectorContext) => ModuleSinkWriter | Promise<ModuleSinkWriter>;
 }
 
+let tsxLoader: Promise<void> | undefined;
+
+/**
+ * Where Node strips types itself (bin/syncfleet.mjs on Node 24), it refuses TypeScript that is
+ * more than annotations (enums, parameter properties) and `./x.js` specifiers meant for `x.ts`.
+ * Users' modules keep full TypeScript: tsx is registered before the first one loads. Elsewhere
+ * tsx is already in place (Node 20) or the test runner compiles TypeScript itself.
+ */
+function ensureTsxLoader(): Promise<void> {
+  tsxLoader ??= (async () => {
+    if (!(process.features as { typescript?: unknown }).typescript) return;
+    const { register } = await import('tsx/esm/api');
+    register();
+  })();
+  return tsxLoader;
+}
+
 export async function importUserModule<T>(path: string, what: string): Promise<T> {
   const file = resolve(path);
   try {
+    if (/\.[cm]?ts$/.test(file)) await ensureTsxLoader();
     return (await import(pathToFileURL(file).href)) as T;
   } catch (error) {
     throw new SyncfleetError('CONFIG_INVALID', `cannot load ${what} ${path}: ${(error as Error).message}`, {
