@@ -14,7 +14,12 @@ export function onShutdownSignal(logger: Logger, shutdown: (signal: NodeJS.Signa
     }
     logger.info({ signal }, 'shutting down');
     controller.abort();
-    started = shutdown(signal);
+    // A close that fails (Redis gone mid-drain) is reported and ends the process non-zero,
+    // rather than surfacing as an unhandled rejection.
+    started = shutdown(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      logger.flush(() => process.exit(1));
+    });
   };
   process.on('SIGTERM', handle);
   process.on('SIGINT', handle);

@@ -37,6 +37,8 @@ export function registerWorkerCommand(program: Command, cli: CliContext): void {
           // Closing BullMQ workers waits for Redis; during an outage only the drain timeout
           // and CLOSE_TIMEOUT_MS bound it, so the process still exits within its grace period.
           const deadLettersClosed = deadLetters.close();
+          // Awaited below; a rejection meanwhile must not count as unhandled.
+          deadLettersClosed.catch(() => undefined);
           await workers.close(config.worker.drainTimeout);
           await closeOrExit(
             logger,
