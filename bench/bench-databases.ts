@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { Redis } from 'ioredis';
-import { createPool, deleteKeysWithPrefix } from '@syncfleet/connectors';
+import { createPool } from '@syncfleet/connectors';
 
 /**
  * The benchmark's own databases (`sfbench_*`) and Redis prefix: created fresh, dropped at the
@@ -76,16 +75,6 @@ export async function checksumOrders(url: string): Promise<TableChecksum> {
     return { rows: Number(rows[0]!.n), digest: rows[0]!.digest ?? '0' };
   } finally {
     await pool.end();
-  }
-}
-
-/** Deletes every key under a prefix, as the test suite does. */
-export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    await deleteKeysWithPrefix(redis, prefix);
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,5 +1,6 @@
 import { Fleet, writeFleetConfig, type SyncTiming } from './fleet-processes.ts';
-import { checksumOrders, deleteRedisPrefix, type BenchDatabases, type TableChecksum } from './bench-databases.ts';
+import { deleteKeysWithPrefixAt } from '@syncfleet/connectors';
+import { checksumOrders, type BenchDatabases, type TableChecksum } from './bench-databases.ts';
 
 /** Everything a scenario needs to start fleets against one source. */
 export interface FleetContext {
@@ -52,7 +53,7 @@ export async function startFleet(
 ): Promise<Fleet> {
   fleetCount += 1;
   const queuePrefix = `${context.prefixBase}-${fleetCount}`;
-  await deleteRedisPrefix(context.redisUrl, queuePrefix);
+  await deleteKeysWithPrefixAt(context.redisUrl, queuePrefix);
   const configPath = await writeFleetConfig(context.configDir, `fleet-${fleetCount}`, {
     redis: context.redisUrl,
     queuePrefix,
@@ -63,7 +64,7 @@ export async function startFleet(
   });
   const fleet = new Fleet(
     { configPath, sourceUrl: options.sourceUrl, destinationUrl: options.destinationUrl, profileDir: context.profileDir, logDir: context.logDir },
-    () => deleteRedisPrefix(context.redisUrl, queuePrefix),
+    async () => void (await deleteKeysWithPrefixAt(context.redisUrl, queuePrefix)),
   );
   await fleet.startWorkers(options.workers);
   return fleet;

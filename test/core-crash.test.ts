@@ -2,7 +2,8 @@ import { describe, expect } from 'vitest';
 import { Redis } from 'ioredis';
 import { createOrdersTable, test, type SyncEnv } from './support/sync-fixture.ts';
 import { expectConsistent, ledgerCount, waitForWatermarkAtEnd, writeConfigFile } from './support/crash.ts';
-import { deletePrefix, waitFor } from './support/services.ts';
+import { deleteKeysWithPrefixAt } from '@syncfleet/connectors';
+import { waitFor } from './support/services.ts';
 
 /**
  * The heart of the suite: real producer and worker processes, killed with SIGKILL at the
@@ -83,7 +84,7 @@ describe('crash safety', () => {
       for (const worker of workers) expect((await worker.exited).code).toBe(0);
       await expectConsistent(env, expect);
     } finally {
-      await deletePrefix(redisUrl, env.prefix);
+      await deleteKeysWithPrefixAt(redisUrl, env.prefix);
     }
   });
 });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { Redis } from 'ioredis';
-import { deleteKeysWithPrefix } from '@syncfleet/connectors';
 
 /** The services every machine runs; CI and laptops override them through the environment. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,15 +48,6 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** Deletes every key under a test's queue prefix (never a server-wide flush: other suites share Redis). */
-export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    await deleteKeysWithPrefix(redis, prefix);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Polls `condition` until it holds; tests wait for conditions, never for fixed times. */
 export async function waitFor<T>(

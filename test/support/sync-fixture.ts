@@ -5,9 +5,9 @@ import { test as base } from 'vitest';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig, type ResolvedConfig } from '@syncfleet/core';
-import { FleetResources } from '@syncfleet/connectors';
+import { FleetResources, deleteKeysWithPrefixAt } from '@syncfleet/connectors';
 import { runOnce, type PipelineRunResult } from '../../apps/cli/src/run-once.ts';
-import { REDIS_URL, createDatabase, deletePrefix } from './services.ts';
+import { REDIS_URL, createDatabase } from './services.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bin/syncfleet.mjs', import.meta.url));
@@ -125,7 +125,7 @@ export const test = base.extend<{ env: SyncEnv }>({
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.allSettled([source.end(), destination.end()]);
-      await deletePrefix(REDIS_URL, prefix);
+      await deleteKeysWithPrefixAt(REDIS_URL, prefix);
       await Promise.allSettled([sourceDb.drop(), destinationDb.drop()]);
     }
   },

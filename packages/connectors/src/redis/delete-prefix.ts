@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 /**
  * Deletes every key under `<prefix>:`, walking the keyspace with SCAN so a large Redis is never
@@ -13,4 +13,14 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
     if (keys.length > 0) deleted += await redis.del(...keys);
   } while (cursor !== '0');
   return deleted;
+}
+
+/** `deleteKeysWithPrefix` over a connection of its own, for one-off clean-ups (tests, the bench). */
+export async function deleteKeysWithPrefixAt(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  try {
+    return await deleteKeysWithPrefix(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
 }
