@@ -156,6 +156,17 @@ export const httpSourceSchema = z
     }
   });
 
+/** How dropped files (a directory's, an S3 prefix's) are read, and which of their fields sync. */
+const droppedFileFields = {
+  format: z.enum(['csv', 'ndjson'], { error: 'expected csv or ndjson' }),
+  pattern: z.string().min(1).default('*'),
+  delimiter: z.string().length(1, 'must be one character — e.g. "," or ";"').default(','),
+  ...keysetFields,
+  columns: z
+    .array(identifier, { error: required('the columns to sync', '[id, name, updated_at]') })
+    .min(1, 'must name at least one column — list the columns to sync, e.g. [id, name, updated_at]'),
+};
+
 /**
  * CSV or NDJSON files dropped into a directory. Each file is a unit of work identified by
  * name, size and modification time, read once, streamed page by page; `columns` are the header
@@ -167,13 +178,7 @@ export const filesSourceSchema = z
     path: z
       .string({ error: required('the directory to read', './drops/orders') })
       .min(1, 'must not be empty — e.g. ./drops/orders'),
-    format: z.enum(['csv', 'ndjson'], { error: 'expected csv or ndjson' }),
-    pattern: z.string().min(1).default('*'),
-    delimiter: z.string().length(1, 'must be one character — e.g. "," or ";"').default(','),
-    ...keysetFields,
-    columns: z
-      .array(identifier, { error: required('the columns to sync', '[id, name, updated_at]') })
-      .min(1, 'must name at least one column — list the columns to sync, e.g. [id, name, updated_at]'),
+    ...droppedFileFields,
   })
   .superRefine(checkKeysetColumns);
 
@@ -196,13 +201,7 @@ export const s3SourceSchema = z
     forcePathStyle: z.boolean().default(false),
     accessKeyId: z.string().min(1).optional(),
     secretAccessKey: z.string().min(1).optional(),
-    format: z.enum(['csv', 'ndjson'], { error: 'expected csv or ndjson' }),
-    pattern: z.string().min(1).default('*'),
-    delimiter: z.string().length(1, 'must be one character — e.g. "," or ";"').default(','),
-    ...keysetFields,
-    columns: z
-      .array(identifier, { error: required('the columns to sync', '[id, name, updated_at]') })
-      .min(1, 'must name at least one column — list the columns to sync, e.g. [id, name, updated_at]'),
+    ...droppedFileFields,
   })
   .superRefine((source, ctx) => {
     checkKeysetColumns(source, ctx);
